@@ -75,7 +75,9 @@ final class DemoPlatform implements AutoCloseable {
     int workers = builtIn.size() + EXTRA_WORKERS;
     pool = IsolatePool.builder()
         .name("demo")
-        .minIdle(1)
+        // No pre-created worker: each built-in tenant's lease then creates the next worker, so
+        // their context group ids (the gateway's /json order) follow the tenant order.
+        .minIdle(0)
         .maxWorkers(workers)
         .maxTenants(workers)
         .callTimeBudget(CALL_TIME_BUDGET)
@@ -86,8 +88,7 @@ final class DemoPlatform implements AutoCloseable {
         .listener(events)
         .build();
 
-    // Deploy before anything listens, so the first /json already lists the built-in tenants
-    // in their order (the gateway lists tenants in the order their workers were leased).
+    // Deploy before anything listens, so the first /json already lists the built-in tenants.
     deployBuiltInTenants();
 
     gateway = DemoGateway.start(pool, options.gatewayPort());
@@ -114,7 +115,8 @@ final class DemoPlatform implements AutoCloseable {
   private void deployBuiltInTenants() throws InterruptedException, IOException {
     for (BuiltInTenants.Tenant tenant : builtIn) {
       // One at a time, so the tenants are leased in a known order.
-      await(pool.deploy(tenant.id(), tenant.scriptUrl(), tenant.source()),
+      await(InspectorPrimer.prime(pool, tenant.id())
+              .thenCompose(v -> pool.deploy(tenant.id(), tenant.scriptUrl(), tenant.source())),
           "deploying built-in tenant " + tenant.id());
       registry.deployed(tenant.id(), true);
     }

@@ -62,8 +62,12 @@ final class ExternalTools {
   static int run(List<String> command, Path dir, int timeoutSeconds)
       throws InterruptedException {
     try {
+      // Not INHERIT: output on the forked test JVM's own stdout corrupts surefire's channel.
+      Path log = Path.of("target", "external-tools.log").toAbsolutePath();
+      Files.createDirectories(log.getParent());
       Process p = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return -1;

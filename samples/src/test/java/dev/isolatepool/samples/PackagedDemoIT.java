@@ -76,7 +76,10 @@ class PackagedDemoIT {
     WebSocketProbe globexDebugger = attachRawDebugger("globex");
 
     long pid = demo.pid();
-    demo.destroy(); // SIGTERM on Unix
+    assertTrue(demo.isAlive(), "the demo ended before SIGTERM:\n" + demoOut.text());
+    // SIGTERM. Not Process.destroy(): it also closes our end of the demo's stdout, so we
+    // would never read the shutdown lines.
+    assertTrue(demo.toHandle().destroy(), "could not signal the demo");
     assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo did not stop:\n" + demoOut.text());
     assertEquals(0, demo.exitValue(), "exit code; output:\n" + demoOut.text());
     demoOut.await("STOPPED cleanly", STEP);
@@ -163,10 +166,15 @@ class PackagedDemoIT {
         + acme.handler().breakpointLine() + ")");
     type(stdin, "cont");
     out.mark();
+    // A second debugger on the same isolate, to read exactly what eviction tells clients.
+    WebSocketProbe second = attachRawDebugger("acme");
 
     HttpResponse<String> evicted = send("DELETE", api + "/tenants/acme", null, null);
     assertEquals(200, evicted.statusCode(), evicted.body());
     assertTrue(json(evicted).get("evicted").asBoolean(), evicted.body());
+    String detached = second.awaitMessage("\"Inspector.detached\"", STEP);
+    assertTrue(detached.contains("target_closed"), detached);
+    second.awaitClosed(STEP);
     // node inspect's connection ends when the pool detaches the session.
     try {
       type(stdin, ".exit");
@@ -174,6 +182,7 @@ class PackagedDemoIT {
       // it already quit on its own after the detach
     }
     assertTrue(inspect.waitFor(30, TimeUnit.SECONDS), "node inspect hangs:\n" + out.text());
+    System.out.println("node inspect session:\n" + out.text());
 
     // The tenant lives on: its next call gets a fresh isolate with the script replayed.
     HttpResponse<String> again = send("POST", api + "/tenants/acme/invoke", "application/json",

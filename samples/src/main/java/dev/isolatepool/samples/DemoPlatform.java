@@ -39,6 +39,7 @@ final class DemoPlatform implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoPlatform.class);
 
+  private final DemoOptions options;
   private final List<BuiltInTenants.Tenant> builtIn;
   private final TenantRegistry registry = new TenantRegistry();
   private final PoolEvents events = new PoolEvents();
@@ -50,28 +51,39 @@ final class DemoPlatform implements AutoCloseable {
   private ExecutorService httpExecutor;
   private LoadGenerator load;
 
-  private DemoPlatform(DemoOptions options) {
+  /** A demo that is not started yet; {@link #start()} starts it. */
+  DemoPlatform(DemoOptions options) {
+    this.options = options;
     this.builtIn = BuiltInTenants.first(options.tenants());
+  }
+
+  /** Creates and starts a demo; see {@link #start()}. */
+  static DemoPlatform start(DemoOptions options) throws IOException, InterruptedException {
+    DemoPlatform platform = new DemoPlatform(options);
+    platform.start();
+    return platform;
   }
 
   /**
    * Starts everything. On failure whatever was started is stopped again before the exception
-   * propagates.
+   * propagates. A {@link #close()} that arrives meanwhile (a signal) waits until this returns.
    *
    * @throws BindException naming the flag whose port is taken
+   * @throws IllegalStateException if the demo was already closed
    */
-  static DemoPlatform start(DemoOptions options) throws IOException, InterruptedException {
-    DemoPlatform platform = new DemoPlatform(options);
+  synchronized void start() throws IOException, InterruptedException {
+    if (closing.get()) {
+      throw new IllegalStateException("the demo was closed before it started");
+    }
     try {
-      platform.startAll(options);
-      return platform;
+      startAll();
     } catch (IOException | InterruptedException | RuntimeException e) {
-      platform.close();
+      close();
       throw e;
     }
   }
 
-  private void startAll(DemoOptions options) throws IOException, InterruptedException {
+  private void startAll() throws IOException, InterruptedException {
     int workers = builtIn.size() + EXTRA_WORKERS;
     pool = IsolatePool.builder()
         .name("demo")
@@ -187,27 +199,38 @@ final class DemoPlatform implements AutoCloseable {
       awaitClosed();
       return;
     }
-    try {
-      if (load != null) {
-        load.close();
+    synchronized (this) { // after a start in progress
+      try {
+        if (load != null) {
+          load.close();
+        }
+        if (http != null) {
+          http.stop(0);
+        }
+        if (pool != null) {
+          pool.close();
+        }
+        if (gateway != null) {
+          gateway.close();
+        }
+        if (httpExecutor != null) {
+          httpExecutor.shutdownNow();
+        }
+      } catch (RuntimeException e) {
+        LOG.error("shutdown step failed", e);
+      } finally {
+        closed.countDown();
       }
-      if (http != null) {
-        http.stop(0);
-      }
-      if (pool != null) {
-        pool.close();
-      }
-      if (gateway != null) {
-        gateway.close();
-      }
-      if (httpExecutor != null) {
-        httpExecutor.shutdownNow();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("shutdown step failed", e);
-    } finally {
-      closed.countDown();
     }
+  }
+
+  boolean isClosing() {
+    return closing.get();
+  }
+
+  /** Workers not yet torn down; 0 after {@link #close()}. */
+  int liveWorkers() {
+    return pool == null ? 0 : pool.stats().total();
   }
 
   /** Blocks until {@link #close()} has finished. */

@@ -31,6 +31,9 @@ final class HttpJson {
   private static final Set<String> LOOPBACK_HOSTS =
       Set.of("127.0.0.1", "localhost", "[::1]", "localhost6");
 
+  /** How much of an oversized request body is read and dropped before answering 413. */
+  static final long DISCARD_LIMIT_BYTES = 4L << 20;
+
   private HttpJson() {}
 
   static void sendJson(HttpExchange exchange, int status, Object body) {
@@ -130,19 +133,20 @@ final class HttpJson {
             .with("field", "Content-Length");
       }
       if (length > maxBytes) {
+        discardRest(exchange);
         throw tooLarge(maxBytes, limitName, length);
       }
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     byte[] chunk = new byte[8192];
-    try (InputStream in = exchange.getRequestBody()) {
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        if (buffer.size() + n > maxBytes) {
-          throw tooLarge(maxBytes, limitName, -1);
-        }
-        buffer.write(chunk, 0, n);
+    InputStream in = exchange.getRequestBody();
+    int n;
+    while ((n = in.read(chunk)) > 0) {
+      if (buffer.size() + n > maxBytes) {
+        discardRest(exchange);
+        throw tooLarge(maxBytes, limitName, -1);
       }
+      buffer.write(chunk, 0, n);
     }
     try {
       return StandardCharsets.UTF_8.newDecoder()
@@ -153,6 +157,23 @@ final class HttpJson {
     } catch (CharacterCodingException e) {
       throw ApiError.badRequest("bad_encoding", "request body is not valid UTF-8")
           .with("field", "body");
+    }
+  }
+
+  /**
+   * Reads and drops what is left of an oversized body, up to {@link #DISCARD_LIMIT_BYTES}, so
+   * that the error response reaches the client: closing a socket with unread input makes the
+   * kernel reset the connection, and the client may lose the response. Past the cap the
+   * connection is closed anyway.
+   */
+  private static void discardRest(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().set("Connection", "close");
+    InputStream in = exchange.getRequestBody();
+    byte[] sink = new byte[8192];
+    long left = DISCARD_LIMIT_BYTES;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
     }
   }
 

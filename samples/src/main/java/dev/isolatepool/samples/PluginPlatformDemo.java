@@ -2,6 +2,7 @@ package dev.isolatepool.samples;
 
 import java.io.PrintStream;
 import java.net.BindException;
+import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
@@ -28,9 +29,12 @@ public final class PluginPlatformDemo {
       return;
     }
 
-    DemoPlatform platform;
+    DemoPlatform platform = new DemoPlatform(options);
+    // Before starting, so a Ctrl-C during startup still ends in a clean shutdown.
+    installSignalHandlers();
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "demo-shutdown-hook"));
     try {
-      platform = DemoPlatform.start(options);
+      platform.start();
     } catch (BindException e) {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
@@ -41,33 +45,53 @@ public final class PluginPlatformDemo {
       System.exit(1);
       return;
     }
+    if (stopRequested.getCount() > 0) {
+      printReady(platform, System.out);
+    }
 
-    installShutdown(platform);
-    printReady(platform, System.out);
-    platform.awaitClosed();
+    awaitStopSignal();
+    System.out.println("shutting down (SIG" + stopSignal + ")");
+    platform.close();
+    System.out.println("STOPPED cleanly: " + platform.closedWorkers() + " workers torn down, "
+        + platform.liveWorkers() + " still running");
+    System.out.flush();
+    System.exit(0);
   }
 
+  private static final CountDownLatch stopRequested = new CountDownLatch(1);
+  private static volatile String stopSignal = "?";
+
   /**
-   * SIGINT and SIGTERM shut down cleanly and exit 0. The JVM's default for both is to run the
-   * shutdown hooks and exit 130/143, so the signals get handlers of their own; the hook stays
-   * for other exits (System.exit elsewhere, SIGHUP).
+   * SIGINT and SIGTERM only wake the main thread, which shuts down and exits 0. (The JVM's
+   * default for both runs the shutdown hooks and exits 130/143; the hook stays for other exits
+   * such as SIGHUP.)
    */
-  private static void installShutdown(DemoPlatform platform) {
-    Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "demo-shutdown-hook"));
+  private static void installSignalHandlers() {
     for (String name : new String[] {"INT", "TERM"}) {
       try {
         Signal.handle(new Signal(name), signal -> {
-          System.out.println("shutting down (SIG" + signal.getName() + ")");
-          platform.close();
-          System.out.println("STOPPED cleanly: " + platform.closedWorkers()
-              + " workers torn down, every debugger session detached (pool_shutdown)");
-          System.out.flush();
-          System.exit(0);
+          stopSignal = signal.getName();
+          stopRequested.countDown();
         });
       } catch (IllegalArgumentException e) {
         // The JVM reserves the signal (for example under -Xrs): the shutdown hook still runs.
         System.err.println("note: cannot handle SIG" + name + ": " + e.getMessage());
       }
+    }
+  }
+
+  private static void awaitStopSignal() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        stopRequested.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

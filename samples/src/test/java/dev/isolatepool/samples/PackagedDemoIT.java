@@ -82,7 +82,10 @@ class PackagedDemoIT {
     assertTrue(demo.toHandle().destroy(), "could not signal the demo");
     assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo did not stop:\n" + demoOut.text());
     assertEquals(0, demo.exitValue(), "exit code; output:\n" + demoOut.text());
-    demoOut.await("STOPPED cleanly", STEP);
+    Matcher stopped = demoOut.await("STOPPED cleanly: (\\d+) workers torn down, 0 still running",
+        STEP);
+    // acme, globex and it-tenant each held a worker at the same time.
+    assertTrue(Integer.parseInt(stopped.group(1)) >= 3, stopped.group());
 
     String detached = globexDebugger.awaitMessage("\"Inspector.detached\"", STEP);
     assertTrue(detached.contains("pool_shutdown"), detached);
@@ -94,6 +97,45 @@ class PackagedDemoIT {
           .toList();
       assertEquals(List.of(), crashes, "the JVM (pid " + pid + ") crashed");
     }
+  }
+
+  @Test
+  void badFlagExitsTwoNamingTheFlag() throws Exception {
+    Process p = new ProcessBuilder(javaCommand("--tenants", "many")).directory(workDir.toFile())
+        .redirectErrorStream(true).start();
+    started.add(p);
+    TextCollector out = new TextCollector("demo", p.getInputStream());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), out.text());
+    assertEquals(2, p.exitValue(), out.text());
+    out.await("error: --tenants must be a whole number between 0 and \\d+, was: 'many'", STEP);
+    out.await("usage: java -jar isolate-pool-samples.jar", STEP);
+  }
+
+  @Test
+  void ctrlCStopsCleanly() throws Exception {
+    Process p = new ProcessBuilder(javaCommand("--gateway-port", "0", "--http-port", "0",
+        "--tenants", "1", "--no-traffic")).directory(workDir.toFile())
+        .redirectErrorStream(true).start();
+    started.add(p);
+    TextCollector out = new TextCollector("demo", p.getInputStream());
+    out.await("READY", STARTUP);
+    int rc = ExternalTools.run(List.of("kill", "-INT", String.valueOf(p.pid())), workDir, 30);
+    assertEquals(0, rc, "kill -INT");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), out.text());
+    assertEquals(0, p.exitValue(), out.text());
+    out.await("shutting down \\(SIGINT\\)", STEP);
+    out.await("STOPPED cleanly: 1 workers torn down, 0 still running", STEP);
+  }
+
+  private List<String> javaCommand(String... args) {
+    Path jar = Path.of(System.getProperty("samples.jar",
+        "target/isolate-pool-samples.jar")).toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "the packaged jar is missing: " + jar);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"), "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   private void deployAndInvoke() throws Exception {
@@ -210,18 +252,12 @@ class PackagedDemoIT {
   }
 
   private void startDemo() throws Exception {
-    Path jar = Path.of(System.getProperty("samples.jar",
-        "target/isolate-pool-samples.jar")).toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), "the packaged jar is missing: " + jar);
     // Free ports picked now may be taken by someone else before the demo binds them: retry.
     for (int attempt = 1; ; attempt++) {
       int httpPort = freePort();
       gatewayPort = freePort();
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      demo = new ProcessBuilder(java, "-Xmx512m",
-          "-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"),
-          "-jar", jar.toString(), "--gateway-port", String.valueOf(gatewayPort),
-          "--http-port", String.valueOf(httpPort), "--tenants", "2")
+      demo = new ProcessBuilder(javaCommand("--gateway-port", String.valueOf(gatewayPort),
+          "--http-port", String.valueOf(httpPort), "--tenants", "2"))
           .directory(workDir.toFile()).redirectErrorStream(true).start();
       started.add(demo);
       demoOut = new TextCollector("demo", demo.getInputStream());

@@ -29,6 +29,7 @@ const { chromium: launcher } = require(path.join(modules, "playwright-core"));
       tenant: tr.dataset.tenant,
       text: tr.innerText,
       devtoolsUrl: (tr.querySelector("input.url") || {}).value || null,
+      webSocketUrl: (tr.querySelector("code.ws") || {}).textContent || null,
     })));
     const workers = await page.$$eval("#workers tbody tr", (trs) => trs.length);
 

@@ -46,6 +46,8 @@ class StatusPageBrowserTest {
         String url = row.get("devtoolsUrl").asText();
         assertTrue(url.startsWith("devtools://devtools/bundled/js_app.html?"), url);
         assertTrue(url.contains("ws=127.0.0.1:" + demo.gatewayPort() + "/"), url);
+        assertTrue(row.get("webSocketUrl").asText()
+            .startsWith("ws://127.0.0.1:" + demo.gatewayPort() + "/"), row.toString());
         assertTrue(row.get("text").asText().contains("file:///tenants/"), row.toString());
       }
       assertEquals(List.of("acme", "globex", "initech"), tenants.subList(0, 3));

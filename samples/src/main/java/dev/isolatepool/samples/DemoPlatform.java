@@ -50,6 +50,7 @@ final class DemoPlatform implements AutoCloseable {
   private HttpServer http;
   private ExecutorService httpExecutor;
   private LoadGenerator load;
+  private boolean stopped; // guarded by this
 
   /** A demo that is not started yet; {@link #start()} starts it. */
   DemoPlatform(DemoOptions options) {
@@ -78,7 +79,7 @@ final class DemoPlatform implements AutoCloseable {
     try {
       startAll();
     } catch (IOException | InterruptedException | RuntimeException e) {
-      close();
+      stopAll();
       throw e;
     }
   }
@@ -201,26 +202,44 @@ final class DemoPlatform implements AutoCloseable {
     }
     synchronized (this) { // after a start in progress
       try {
-        if (load != null) {
-          load.close();
-        }
-        if (http != null) {
-          http.stop(0);
-        }
-        if (pool != null) {
-          pool.close();
-        }
-        if (gateway != null) {
-          gateway.close();
-        }
-        if (httpExecutor != null) {
-          httpExecutor.shutdownNow();
-        }
-      } catch (RuntimeException e) {
-        LOG.error("shutdown step failed", e);
+        stopAll();
       } finally {
         closed.countDown();
       }
+    }
+  }
+
+  /**
+   * Stops whatever was started, in order, once; each step runs even if an earlier one failed.
+   * The caller holds this object's monitor.
+   */
+  private void stopAll() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (load != null) {
+      stopStep("load generator", load::close);
+    }
+    if (http != null) {
+      stopStep("HTTP server", () -> http.stop(0));
+    }
+    if (pool != null) {
+      stopStep("isolate pool", pool::close);
+    }
+    if (gateway != null) {
+      stopStep("inspector gateway", gateway::close);
+    }
+    if (httpExecutor != null) {
+      httpExecutor.shutdownNow();
+    }
+  }
+
+  private static void stopStep(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.error("stopping the {} failed", what, e);
     }
   }
 

@@ -76,7 +76,10 @@ final class PlatformApi implements HttpHandler {
   private void route(HttpExchange exchange) throws ApiError, IOException {
     String method = exchange.getRequestMethod();
     String[] parts = exchange.getRequestURI().getRawPath().split("/", -1);
-    // parts[0] is "" and parts[1] is "tenants"
+    // parts[0] is "" and parts[1] is "tenants" (the context also matches "/tenantsXYZ")
+    if (!parts[1].equals("tenants")) {
+      throw ApiError.notFound("no such resource: " + exchange.getRequestURI().getRawPath());
+    }
     if (parts.length == 2 || (parts.length == 3 && parts[2].isEmpty())) {
       requireMethod(exchange, "GET");
       HttpJson.sendJson(exchange, 200, Map.of("tenants", listTenants()));
@@ -119,13 +122,20 @@ final class PlatformApi implements HttpHandler {
         .thenCompose(ignored -> pool.deploy(tenantId, scriptUrl, source))
         .thenCompose(ignored -> pool.evaluate(tenantId, "typeof handle"));
     deployed.whenCompleteAsync((handleType, failure) -> {
+      ApiError error = null;
       if (failure != null) {
-        HttpJson.sendError(exchange,
-            ErrorMapping.toApiError(failure, ErrorMapping.Operation.DEPLOY));
+        error = ErrorMapping.toApiError(failure, ErrorMapping.Operation.DEPLOY);
       } else if (!"\"function\"".equals(handleType)) {
-        HttpJson.sendError(exchange, new ApiError(422, "handler_missing",
+        error = new ApiError(422, "handler_missing",
             "script must define a global function handle(request); typeof handle is "
-                + handleType).with("field", "script").with("scriptUrl", scriptUrl));
+                + handleType).with("field", "script").with("scriptUrl", scriptUrl);
+      }
+      if (error != null) {
+        if (registry.get(tenantId).isEmpty()) {
+          // A tenant that never deployed successfully gets no lease and no remembered script.
+          pool.removeTenant(tenantId);
+        }
+        HttpJson.sendError(exchange, error);
       } else {
         boolean created = registry.deployed(tenantId, false);
         Map<String, Object> body = new LinkedHashMap<>();

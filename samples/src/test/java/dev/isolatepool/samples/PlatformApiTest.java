@@ -120,6 +120,10 @@ class PlatformApiTest {
     JsonNode missing = error(send("PUT", "/tenants/t2/script", "text/javascript",
         "var handler = 1;"), 422, "handler_missing", "script");
     assertTrue(missing.get("message").asText().contains("handle(request)"), missing.toString());
+    // Tenants that never deployed successfully hold no worker and are not listed.
+    assertTrue(demo.pool().workerOfTenant("t1").isEmpty());
+    assertTrue(demo.pool().workerOfTenant("t2").isEmpty());
+    error(send("GET", "/tenants/t2", null, null), 404, "not_found", "tenantId");
 
     error(send("GET", "/tenants/t1/script", null, null), 405, "method_not_allowed", "method");
   }
@@ -177,6 +181,7 @@ class PlatformApiTest {
   @Test
   void unknownRoutesMethodsAndHosts() throws Exception {
     error(send("GET", "/tenants/acme/nothing", null, null), 404, "not_found", null);
+    error(send("GET", "/tenantsxyz", null, null), 404, "not_found", null);
     error(send("POST", "/tenants", "application/json", "{}"), 405, "method_not_allowed",
         "method");
     error(send("DELETE", "/tenants/ghost", null, null), 404, "not_found", "tenantId");

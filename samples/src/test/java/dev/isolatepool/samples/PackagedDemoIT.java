@@ -112,6 +112,21 @@ class PackagedDemoIT {
   }
 
   @Test
+  void takenPortExitsOneNamingTheFlag() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Process p = new ProcessBuilder(javaCommand("--gateway-port", "0", "--http-port",
+          String.valueOf(taken.getLocalPort()), "--tenants", "1", "--no-traffic"))
+          .directory(workDir.toFile()).redirectErrorStream(true).start();
+      started.add(p);
+      TextCollector out = new TextCollector("demo", p.getInputStream());
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), out.text());
+      assertEquals(1, p.exitValue(), out.text());
+      out.await("error: cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort()
+          + " \\(--http-port\\)", STEP);
+    }
+  }
+
+  @Test
   void ctrlCStopsCleanly() throws Exception {
     Process p = new ProcessBuilder(javaCommand("--gateway-port", "0", "--http-port", "0",
         "--tenants", "1", "--no-traffic")).directory(workDir.toFile())

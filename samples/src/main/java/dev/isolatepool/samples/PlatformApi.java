@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * GET    /tenants/{id}          one tenant
  * PUT    /tenants/{id}/script   deploy a handler (JavaScript defining handle(request))
  * POST   /tenants/{id}/invoke   call handle(body) and return {"tenant":..,"result":..}
- * DELETE /tenants/{id}          evict the tenant's isolate (its script stays deployed)
+ * DELETE /tenants/{id}          evict the tenant's isolate (its script stays deployed);
+ *                               202 if the teardown waits for a call (paused at a breakpoint)
  * </pre>
  *
  * <p>Thread contract: {@link #handle} runs on the HTTP executor. It validates the request,
@@ -41,6 +43,8 @@ final class PlatformApi implements HttpHandler {
   static final Set<String> SCRIPT_TYPES =
       Set.of("application/javascript", "text/javascript", "text/plain");
   static final Set<String> JSON_TYPES = Set.of("application/json");
+  /** How long DELETE waits for the teardown before it answers 202 Accepted. */
+  static final long EVICT_WAIT_MILLIS = 5_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(PlatformApi.class);
 
@@ -182,19 +186,30 @@ final class PlatformApi implements HttpHandler {
 
   private void evict(HttpExchange exchange, TenantRegistry.Tenant tenant) {
     boolean hadWorker = pool.workerOfTenant(tenant.id()).isPresent();
-    pool.evict(tenant.id()).whenCompleteAsync((ignored, failure) -> {
-      if (failure != null) {
-        HttpJson.sendError(exchange, ErrorMapping.toApiError(failure, ErrorMapping.Operation.OTHER));
-        return;
-      }
-      registry.recordEviction(tenant);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("tenant", tenant.id());
-      body.put("evicted", hadWorker);
-      body.put("note", "the isolate is torn down and debugger sessions are detached; "
-          + "the script stays deployed and the next invocation gets a fresh isolate");
-      HttpJson.sendJson(exchange, 200, body);
-    }, httpExecutor);
+    registry.recordEviction(tenant);
+    // Teardown waits for a call in progress, and a call can sit at a breakpoint for minutes:
+    // answer 202 rather than hold the request. (A dependent future, so the pool's own
+    // future is never completed by our timeout.)
+    pool.evict(tenant.id())
+        .thenApply(ignored -> Boolean.TRUE)
+        .completeOnTimeout(Boolean.FALSE, EVICT_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+        .whenCompleteAsync((done, failure) -> {
+          if (failure != null) {
+            HttpJson.sendError(exchange,
+                ErrorMapping.toApiError(failure, ErrorMapping.Operation.OTHER));
+            return;
+          }
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("tenant", tenant.id());
+          body.put("evicted", hadWorker);
+          body.put("completed", done);
+          body.put("note", done
+              ? "the isolate is torn down and its debugger sessions detached; the script stays"
+                  + " deployed and the next invocation gets a fresh isolate"
+              : "the teardown waits for the tenant's running call (is it paused at a"
+                  + " breakpoint?) and completes when that call ends");
+          HttpJson.sendJson(exchange, done ? 200 : 202, body);
+        }, httpExecutor);
   }
 
   List<Map<String, Object>> listTenants() {

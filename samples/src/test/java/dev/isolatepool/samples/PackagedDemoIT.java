@@ -229,6 +229,7 @@ class PackagedDemoIT {
     HttpResponse<String> evicted = send("DELETE", api + "/tenants/acme", null, null);
     assertEquals(200, evicted.statusCode(), evicted.body());
     assertTrue(json(evicted).get("evicted").asBoolean(), evicted.body());
+    assertTrue(json(evicted).get("completed").asBoolean(), evicted.body());
     String detached = second.awaitMessage("\"Inspector.detached\"", STEP);
     assertTrue(detached.contains("target_closed"), detached);
     second.awaitClosed(STEP);

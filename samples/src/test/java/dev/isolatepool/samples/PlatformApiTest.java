@@ -78,6 +78,7 @@ class PlatformApiTest {
 
     JsonNode evicted = ok(send("DELETE", "/tenants/shop-1", null, null));
     assertTrue(evicted.get("evicted").asBoolean(), evicted.toString());
+    assertTrue(evicted.get("completed").asBoolean(), evicted.toString());
     assertEquals("NO_WORKER", ok(send("GET", "/tenants/shop-1", null, null)).get("state")
         .asText());
     // The script stays deployed: the next call gets a fresh isolate with it replayed.

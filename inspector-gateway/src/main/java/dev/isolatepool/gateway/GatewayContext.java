@@ -1,5 +1,6 @@
 package dev.isolatepool.gateway;
 
+import dev.isolatepool.pool.IsolatePool;
 import io.netty.channel.group.ChannelGroup;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class GatewayContext {
   final GatewayConfig config;
-  final TargetPool pool;
+  final IsolatePool pool;
   final RouteTable routes = new RouteTable();
   final RequestGuard guard;
   final Discovery discovery;
@@ -21,7 +22,7 @@ final class GatewayContext {
   /** The WebSocket connections, from the upgrade until the channel closes. */
   final Set<CdpWebSocketHandler> connections = ConcurrentHashMap.newKeySet();
 
-  GatewayContext(GatewayConfig config, TargetPool pool, ChannelGroup channels) {
+  GatewayContext(GatewayConfig config, IsolatePool pool, ChannelGroup channels) {
     this.config = config;
     this.pool = pool;
     this.guard = new RequestGuard(config);

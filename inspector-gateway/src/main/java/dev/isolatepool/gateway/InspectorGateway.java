@@ -47,17 +47,13 @@ public final class InspectorGateway implements AutoCloseable {
   private Channel serverChannel;
   private volatile InetSocketAddress boundAddress;
 
-  InspectorGateway(GatewayConfig config, TargetPool pool) {
+  InspectorGateway(GatewayConfig config, IsolatePool pool) {
     this.gateway = new GatewayContext(config, pool,
         new DefaultChannelGroup("inspector-gateway", GlobalEventExecutor.INSTANCE));
   }
 
   /** The front door: a validated builder over the pool whose tenants this gateway serves. */
   public static InspectorGatewayBuilder builder(IsolatePool pool) {
-    return new InspectorGatewayBuilder(TargetPool.of(pool));
-  }
-
-  static InspectorGatewayBuilder builder(TargetPool pool) {
     return new InspectorGatewayBuilder(pool);
   }
 

@@ -1,5 +1,6 @@
 package dev.isolatepool.gateway;
 
+import dev.isolatepool.pool.IsolatePool;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.URI;
@@ -20,7 +21,7 @@ import java.util.Set;
  * <p>Not thread-safe; configure it on one thread.
  */
 public final class InspectorGatewayBuilder {
-  private final TargetPool pool;
+  private final IsolatePool pool;
   private String bindAddress = "127.0.0.1";
   private int port = 9229;
   private GatewayMode mode = GatewayMode.LOCAL_DEVELOPMENT;
@@ -36,7 +37,7 @@ public final class InspectorGatewayBuilder {
   private int ioThreads = 1;
   private boolean sealed;
 
-  InspectorGatewayBuilder(TargetPool pool) {
+  InspectorGatewayBuilder(IsolatePool pool) {
     this.pool = Objects.requireNonNull(pool, "pool");
   }
 

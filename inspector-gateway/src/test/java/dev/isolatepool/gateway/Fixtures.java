@@ -33,6 +33,12 @@ final class Fixtures {
         + "function handle(request) {\n"
         + "  const doubled = request.x * 2;\n"
         + "  return { tenant: tenantName, doubled: doubled };\n"
+        + "}\n"
+        // console.* only from this named script with non-empty text: Javet 5.0.6 crashes the
+        // JVM on a console message whose text or caller URL is empty (see the module README).
+        + "function flood(count, size) {\n"
+        + "  for (let i = 0; i < count; i++) console.log('x'.repeat(size));\n"
+        + "  return count;\n"
         + "}\n").get(30, TimeUnit.SECONDS);
   }
 
@@ -67,5 +73,34 @@ final class Fixtures {
     assertEquals(200, response.status(), response.body());
     JsonNode array = json(response.body());
     return java.util.stream.StreamSupport.stream(array.spliterator(), false).toList();
+  }
+
+  /** The path and query of the tenant's WebSocket URL. */
+  static String path(InspectorGateway gateway, String wsUrl) {
+    return wsUrl.substring(("ws://127.0.0.1:" + gateway.port()).length());
+  }
+
+  /** Connects a raw WebSocket client to the tenant's stable URL; asserts the 101. */
+  static RawClient connect(InspectorGateway gateway, String tenant) throws IOException {
+    RawClient client = new RawClient(gateway.port());
+    RawClient.Response response = client.upgrade(path(gateway, gateway.webSocketUrl(tenant)));
+    assertEquals(101, response.status(), response.body());
+    return client;
+  }
+
+  /** A Runtime.evaluate request. */
+  static String evaluate(int id, String expression) {
+    return "{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
+        + JSON.valueToTree(expression) + ",\"returnByValue\":true}}";
+  }
+
+  /** The result value of a Runtime.evaluate response. */
+  static JsonNode value(String response) throws IOException {
+    JsonNode result = json(response).path("result").path("result");
+    if (result.isMissingNode() || json(response).path("result").has("exceptionDetails")
+        || !result.has("value")) {
+      throw new AssertionError("not an evaluate result: " + response);
+    }
+    return result.get("value");
   }
 }

@@ -49,7 +49,7 @@ final class NodeClients {
     }
     Files.createDirectories(dir());
     List<String> command = new ArrayList<>(List.of("npm", "install", "--prefix",
-        dir().toString(), "--no-audit", "--no-fund", "--no-save"));
+        dir().toString(), "--no-audit", "--no-fund"));
     command.addAll(missing);
     Process npm = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

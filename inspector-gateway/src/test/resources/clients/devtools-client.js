@@ -4,12 +4,15 @@
 // breakpoint by clicking the gutter, and resumes from the pause. One line per step.
 const { chromium } = require('playwright-core');
 
-const [chromePort, wsTarget, scriptName] = process.argv.slice(2);
+const [chromePort, wsTarget, scriptName, screenshot] = process.argv.slice(2);
 const WAIT = { timeout: 60000 };
+
+let currentPage;
 
 async function main() {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${chromePort}`);
   const page = await browser.contexts()[0].newPage();
+  currentPage = page;
   page.on('console', (m) => {
     if (m.type() === 'error') console.log('DEVTOOLS-LOG ' + m.text().slice(0, 200));
   });
@@ -17,10 +20,24 @@ async function main() {
 
   const prompt = page.locator('#console-prompt');
   await prompt.waitFor(WAIT);
-  await prompt.click();
-  await page.keyboard.type('handle({x: 21}).doubled + 1000');
-  await page.keyboard.press('Enter');
-  await page.getByText('1042', { exact: true }).first().waitFor(WAIT);
+  // The front end may still be attaching to the execution context when the prompt appears,
+  // and then drops the input: try again until the value shows. insertText avoids the
+  // autocompletion that typed keys trigger.
+  for (let attempt = 1; ; attempt++) {
+    await prompt.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.insertText('handle({x: 21}).doubled + 1000');
+    await page.keyboard.press('Enter');
+    try {
+      await page.getByText('1042', { exact: true }).first().waitFor({ timeout: 4000 });
+      break;
+    } catch (e) {
+      if (attempt === 12) {
+        throw e;
+      }
+    }
+  }
   console.log('CONSOLE 1042');
 
   await page.getByText('Sources', { exact: true }).first().click();
@@ -46,7 +63,11 @@ async function main() {
   console.log('CLOSED');
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.log('FAILED ' + (e && e.stack || e));
+  if (currentPage) {
+    await currentPage.screenshot({ path: screenshot }).catch(() => {});
+    console.log('SCREENSHOT ' + screenshot);
+  }
   process.exit(1);
 });

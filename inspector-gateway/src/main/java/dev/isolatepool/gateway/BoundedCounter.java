@@ -36,9 +36,4 @@ final class BoundedCounter<K> {
   int max() {
     return max;
   }
-
-  /** Open count for the key (0 if none). */
-  int count(K key) {
-    return counts.getOrDefault(key, 0);
-  }
 }

@@ -95,10 +95,6 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
         "gateway_stopped: the inspector endpoint is shutting down"), null);
   }
 
-  String tenantId() {
-    return tenantId;
-  }
-
   private void attached(InspectorSession opened, Throwable failure) {
     if (failure != null) {
       Throwable cause = unwrap(failure);
@@ -149,7 +145,10 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
         return; // stray HTTP content after the upgrade request: nothing to do with it
       }
       if (closing) {
-        return;
+        if (frame instanceof CloseWebSocketFrame) {
+          ctx.close(); // the client answered our close: the handshake is complete
+        }
+        return; // anything else after our close frame is discarded
       }
       if (frame instanceof TextWebSocketFrame text) {
         if (fragments != null) {
@@ -224,6 +223,9 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
       int code = corrupted.closeStatus().code();
       closeWith(code, code == CloseCodes.MESSAGE_TOO_BIG ? tooBig()
           : "protocol error: " + corrupted.getMessage());
+      // The decoder discards all further input, so the client's close can't be read.
+      ctx.channel().writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(ChannelFutureListener.CLOSE);
     } else if (cause instanceof IOException) {
       log.debug("connection of tenant {} failed", tenantId, cause);
       ctx.close();
@@ -256,9 +258,12 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
     }
     Channel channel = ctx.channel();
     log.debug("closing connection of tenant {}: {} {}", tenantId, code, reason);
-    channel.writeAndFlush(new CloseWebSocketFrame(code, CloseCodes.truncate(reason)))
-        .addListener(ChannelFutureListener.CLOSE);
-    // A client that does not read may never take the close frame.
+    // RFC 6455 closing handshake: send our close, keep reading (and discarding) until the
+    // client's close arrives, then close TCP. Closing at once with unread input would reset the
+    // connection and could destroy the close frame before the client reads its reason.
+    channel.writeAndFlush(new CloseWebSocketFrame(code, CloseCodes.truncate(reason)));
+    channel.config().setAutoRead(true);
+    // A client that never answers (or never reads) is cut off after a grace period.
     ctx.executor().schedule(() -> {
       channel.close();
     }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);

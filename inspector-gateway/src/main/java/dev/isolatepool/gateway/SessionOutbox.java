@@ -84,13 +84,4 @@ final class SessionOutbox implements CdpSink {
     } while (message != null);
     channel.flush();
   }
-
-  /** Bytes offered but not yet written to the socket. */
-  long pendingBytes() {
-    return pendingBytes.get();
-  }
-
-  long maxBytes() {
-    return maxBytes;
-  }
 }

@@ -158,9 +158,12 @@ class CdpWebSocketTest {
     try (InspectorGateway limited = InspectorGateway.builder(pool).port(0)
         .maxMessagesPerSecond(5).build().start()) {
       try (RawClient client = Fixtures.connect(limited, "alpha")) {
-        StringBuilder burst = new StringBuilder();
-        for (int i = 1; i <= 50; i++) {
-          client.sendText(Fixtures.evaluate(i, String.valueOf(i)));
+        try {
+          for (int i = 1; i <= 50; i++) {
+            client.sendText(Fixtures.evaluate(i, String.valueOf(i)));
+          }
+        } catch (java.io.IOException closedWhileSending) {
+          // the gateway may hang up before the burst is written; the close frame is read below
         }
         RawClient.Frame close = client.awaitClose();
         assertEquals(1008, close.closeCode());
@@ -221,6 +224,7 @@ class CdpWebSocketTest {
             Fixtures.json(detached).get("params").get("reason").asText());
         RawClient.Frame close = client.readFrame();
         assertEquals(RawClient.CLOSE, close.opcode(), "the close follows the notification");
+        client.answerClose(close);
         assertEquals(1001, close.closeCode());
         assertEquals("target_closed", close.closeReason());
       }
@@ -257,6 +261,20 @@ class CdpWebSocketTest {
       }
       Fixtures.assertNoLeaks(pool, small);
     }
+  }
+
+  @Test
+  void stoppingTheGatewayClosesEveryConnectionWith1001() throws Exception {
+    InspectorGateway stopping = InspectorGateway.builder(pool).port(0).build().start();
+    try (RawClient client = Fixtures.connect(stopping, "alpha")) {
+      client.sendText(Fixtures.evaluate(1, "1"));
+      client.awaitResponse(1);
+      stopping.close();
+      RawClient.Frame close = client.awaitClose();
+      assertEquals(1001, close.closeCode());
+      assertTrue(close.closeReason().startsWith("gateway_stopped"), close.closeReason());
+    }
+    Fixtures.assertNoLeaks(pool, stopping);
   }
 
   private static int indexOf(byte[] bytes, byte b) {

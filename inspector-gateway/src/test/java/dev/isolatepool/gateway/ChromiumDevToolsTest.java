@@ -46,7 +46,8 @@ class ChromiumDevToolsTest {
         String target = gateway.webSocketUrl("alpha").substring("ws://".length());
         Path script = Path.of("src/test/resources/clients/devtools-client.js").toAbsolutePath();
         try (NodeClients.Driven devtools = NodeClients.node(script.toString(),
-            String.valueOf(chromePort), target, "handler.js")) {
+            String.valueOf(chromePort), target, "handler.js",
+            Path.of("target/devtools-failure.png").toAbsolutePath().toString())) {
           devtools.expect("CONSOLE 1042", WAIT);
           devtools.expect("SOURCES handler\\.js", WAIT);
           devtools.expect("READY", WAIT);

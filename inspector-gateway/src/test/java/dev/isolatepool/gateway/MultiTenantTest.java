@@ -122,6 +122,8 @@ class MultiTenantTest {
       String detached = client.awaitText("{\"method\":\"Inspector.detached\"");
       assertEquals("tenant_changed", Fixtures.json(detached).get("params").get("reason").asText());
       RawClient.Frame close = client.readFrame();
+      assertEquals(RawClient.CLOSE, close.opcode(), "the close follows the notification");
+      client.answerClose(close);
       assertEquals(1001, close.closeCode());
       assertEquals("tenant_changed: reconnect to the same URL", close.closeReason());
     }

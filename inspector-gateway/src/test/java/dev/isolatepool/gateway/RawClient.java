@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -168,13 +169,23 @@ final class RawClient implements AutoCloseable {
     return awaitText("{\"id\":" + id + ",");
   }
 
-  /** Reads frames until a close frame, which it returns. */
+  /** Reads frames until a close frame, answers it as RFC 6455 asks, and returns it. */
   Frame awaitClose() throws IOException {
     for (;;) {
       Frame frame = readFrame();
       if (frame.opcode() == CLOSE) {
+        answerClose(frame);
         return frame;
       }
+    }
+  }
+
+  /** Echoes the status of a server's close frame, completing the closing handshake. */
+  void answerClose(Frame close) {
+    try {
+      sendFrame(true, CLOSE, Arrays.copyOf(close.payload(), Math.min(2, close.payload().length)));
+    } catch (IOException alreadyClosed) {
+      // the server may have closed first
     }
   }
 

@@ -50,6 +50,21 @@ class CdpWebSocketTest {
   }
 
   @Test
+  void compressionOffersAreDeclinedLikeNodeInspectNeeds() throws Exception {
+    try (RawClient client = new RawClient(gateway.port())) {
+      RawClient.Response response = client.upgrade(
+          Fixtures.path(gateway, gateway.webSocketUrl("alpha")),
+          "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",
+          "Origin: devtools://devtools");
+      assertEquals(101, response.status());
+      assertEquals(null, response.headers().get("sec-websocket-extensions"));
+      client.sendText(Fixtures.evaluate(1, "'z'.repeat(10000)"));
+      assertEquals(10_000, Fixtures.value(client.awaitResponse(1)).asText().length(),
+          "sent uncompressed (awaitResponse checks the RSV bits)");
+    }
+  }
+
+  @Test
   void severalClientsPerTargetEachGetTheirOwnAnswers() throws Exception {
     try (RawClient first = Fixtures.connect(gateway, "beta");
         RawClient second = Fixtures.connect(gateway, "beta")) {

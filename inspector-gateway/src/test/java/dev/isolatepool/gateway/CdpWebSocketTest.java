@@ -235,13 +235,13 @@ class CdpWebSocketTest {
       pool.evict("alpha").get();
       for (RawClient client : new RawClient[] {first, second}) {
         String detached = client.awaitText("{\"method\":\"Inspector.detached\"");
-        assertEquals("target_closed",
+        assertEquals("target_evicted",
             Fixtures.json(detached).get("params").get("reason").asText());
         RawClient.Frame close = client.readFrame();
         assertEquals(RawClient.CLOSE, close.opcode(), "the close follows the notification");
         client.answerClose(close);
         assertEquals(1001, close.closeCode());
-        assertEquals("target_closed", close.closeReason());
+        assertEquals("target_evicted", close.closeReason());
       }
     }
     try (RawClient again = Fixtures.connect(gateway, "alpha")) {

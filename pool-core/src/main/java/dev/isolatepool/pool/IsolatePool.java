@@ -185,7 +185,7 @@ public final class IsolatePool implements AutoCloseable {
 
   private CompletableFuture<Void> evict(String tenantId, boolean force, DetachReason reason) {
     checkTenant(tenantId);
-    Lease lease = leases.getIfPresent(tenantId);
+    Lease lease = leases.policy().getIfPresentQuietly(tenantId);
     if (lease == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -212,7 +212,8 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   public Optional<WorkerInfo> workerOfTenant(String tenantId) {
-    Lease lease = leases.getIfPresent(tenantId);
+    // Quietly: looking must not count as use, or watching a tenant would keep it leased.
+    Lease lease = leases.policy().getIfPresentQuietly(tenantId);
     return lease == null || lease.isEnded() ? Optional.empty() : Optional.of(lease.worker.info());
   }
 
@@ -440,7 +441,12 @@ public final class IsolatePool implements AutoCloseable {
         w.watchdogTick(now);
       }
       List<Waiter> expired = new ArrayList<>();
+      PoolStats atTimeout = null;
       synchronized (lock) {
+        Waiter first = waiters.peek();
+        if (first != null && now - first.deadlineNanos > 0) {
+          atTimeout = stats(); // before the expired waiters leave the count
+        }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
           Waiter waiter = it.next();
           if (now - waiter.deadlineNanos > 0) {
@@ -460,10 +466,9 @@ public final class IsolatePool implements AutoCloseable {
         }
         workers.removeIf(w -> w.state() == WorkerState.CLOSED && !w.thread.isAlive());
       }
-      PoolStats stats = expired.isEmpty() ? null : stats();
       for (Waiter waiter : expired) {
         waiter.future.completeExceptionally(new PoolExhaustedException(waiter.tenantId,
-            config.acquireTimeout().toMillis(), stats));
+            config.acquireTimeout().toMillis(), atTimeout == null ? stats() : atTimeout));
       }
     } catch (Throwable t) {
       LOG.error("watchdog tick failed", t);

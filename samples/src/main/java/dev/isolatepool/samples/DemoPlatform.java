@@ -128,8 +128,7 @@ final class DemoPlatform implements AutoCloseable {
   private void deployBuiltInTenants() throws InterruptedException, IOException {
     for (BuiltInTenants.Tenant tenant : builtIn) {
       // One at a time, so the tenants are leased in a known order.
-      await(InspectorPrimer.prime(pool, tenant.id())
-              .thenCompose(v -> pool.deploy(tenant.id(), tenant.scriptUrl(), tenant.source())),
+      await(pool.deploy(tenant.id(), tenant.scriptUrl(), tenant.source()),
           "deploying built-in tenant " + tenant.id());
       registry.deployed(tenant.id(), true);
     }

@@ -122,8 +122,7 @@ final class PlatformApi implements HttpHandler {
           .with("field", "script");
     }
     String scriptUrl = TenantRegistry.scriptUrlOf(tenantId);
-    CompletableFuture<String> deployed = InspectorPrimer.prime(pool, tenantId)
-        .thenCompose(ignored -> pool.deploy(tenantId, scriptUrl, source))
+    CompletableFuture<String> deployed = pool.deploy(tenantId, scriptUrl, source)
         .thenCompose(ignored -> pool.evaluate(tenantId, "typeof handle"));
     deployed.whenCompleteAsync((handleType, failure) -> {
       ApiError error = null;

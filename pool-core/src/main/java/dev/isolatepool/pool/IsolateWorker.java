@@ -6,6 +6,7 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Locker;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
@@ -65,6 +66,7 @@ final class IsolateWorker implements Runnable {
   private volatile V8Runtime runtime;
   private V8ValueFunction callHelper;
   private V8ValueFunction breakingCallHelper;
+  private V8Locker v8Lock;
   private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
   private int leasesOnIsolate;
@@ -240,9 +242,11 @@ final class IsolateWorker implements Runnable {
     while (!stopped) {
       Runnable op = control.poll();
       if (op != null) {
+        releaseV8Lock(); // teardown resets and closes; nothing may hold the isolate's lock
         runControl(op);
         continue;
       }
+      holdV8Lock();
       if (inspector.drainLane()) {
         continue;
       }
@@ -251,7 +255,38 @@ final class IsolateWorker implements Runnable {
         execute(task);
         continue;
       }
+      releaseV8Lock();
       LockSupport.park(this);
+    }
+    releaseV8Lock();
+  }
+
+  /**
+   * Holds the isolate's V8 lock for a whole burst of work. Javet's sendRequest dispatches, on
+   * whichever thread takes the lock, every message queued natively by anyone; a relay thread
+   * that lost its race with the end of a pause waits for that lock. Holding it between calls
+   * keeps such a relay waiting until the worker has dispatched everything itself.
+   */
+  private void holdV8Lock() {
+    if (v8Lock == null && runtime != null && !runtime.isClosed()) {
+      try {
+        v8Lock = runtime.getV8Locker();
+      } catch (JavetException e) {
+        LOG.warn("worker {}: could not take the V8 lock", contextGroupId, e);
+      }
+    }
+  }
+
+  /** Flushes what relays left in Javet's queues (on this thread), then lets the lock go. */
+  private void releaseV8Lock() {
+    if (v8Lock != null) {
+      inspector.flushNativeQueues();
+      try {
+        v8Lock.close();
+      } catch (JavetException e) {
+        LOG.warn("worker {}: could not release the V8 lock", contextGroupId, e);
+      }
+      v8Lock = null;
     }
   }
 

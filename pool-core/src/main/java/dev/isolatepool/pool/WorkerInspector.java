@@ -56,6 +56,7 @@ final class WorkerInspector {
   private static final int LANE_BATCH = 64;
   private static final long NUDGE_RETRY_NANOS = 20_000_000;
   private static final long STUCK_SEND_NANOS = 100_000_000;
+  private static final long FLUSH_WAIT_NANOS = 2_000_000;
   /** Control-session ids live far above client ids so the two never meet in logs. */
   private static final long CONTROL_ID_BASE = 1_000_000_000L;
 
@@ -71,6 +72,9 @@ final class WorkerInspector {
   private final AtomicInteger reserved = new AtomicInteger();
   /** Threads inside Javet's sendRequest for this runtime: they may be waiting for its lock. */
   private final AtomicInteger inSend = new AtomicInteger();
+  /** Counts relay sends; the worker flushes Javet's queues before unlocking if it moved. */
+  private final AtomicLong relayEpoch = new AtomicLong();
+  private long flushedEpoch;
   private volatile long sendStartedNanos;
 
   // Written on the worker thread; read by relay jobs.
@@ -300,6 +304,9 @@ final class WorkerInspector {
   }
 
   private void send(V8Inspector target, String message) {
+    if (Thread.currentThread() != worker.thread) {
+      relayEpoch.incrementAndGet();
+    }
     inSend.incrementAndGet();
     sendStartedNanos = System.nanoTime();
     try {
@@ -337,14 +344,43 @@ final class WorkerInspector {
       V8Inspector target = targetOf(item);
       if (target != null) {
         worker.dispatchBudgeted(() -> send(target, item.message()));
-        if (item.pause()) {
-          // V8 acknowledges a pause on an idle isolate but never pauses (measured with Javet
-          // 5.0.6): the pool breaks at the start of the next task itself.
+        if (item.pause() && pauseState.get() == RUNNING) {
+          // V8 acknowledges a pause on an idle isolate but does not pause the next script
+          // (measured with Javet 5.0.6); it keeps the request and honours it after the next
+          // debugger event instead. The pool drops V8's request and breaks at the start of
+          // the next task itself, once.
+          control.cancelPauseOnNextStatement();
           breakOnNextTask = true;
         }
       }
     }
     return true;
+  }
+
+  /**
+   * Worker thread, holding the V8 lock, about to release it: dispatches on this thread whatever
+   * relays left in Javet's native queues (a message posted just as a pause loop ended stays
+   * there), so a relay that then takes the lock finds nothing to dispatch.
+   */
+  void flushNativeQueues() {
+    V8Inspector c = control;
+    if (c == null || (relayEpoch.get() == flushedEpoch && inSend.get() == 0)) {
+      return;
+    }
+    long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
+    do {
+      flushedEpoch = relayEpoch.get();
+      try {
+        c.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.flush"));
+      } catch (Throwable t) {
+        LOG.warn("flush failed", t);
+      }
+      if (inSend.get() == 0) {
+        return;
+      }
+      // A relay is between its check and its post, or waiting for the lock we hold.
+      Thread.onSpinWait();
+    } while (System.nanoTime() < deadline);
   }
 
   /**

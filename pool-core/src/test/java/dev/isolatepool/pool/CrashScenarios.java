@@ -39,6 +39,8 @@ public final class CrashScenarios {
       case "sessionChurnWhileRunning" -> sessionChurnWhileRunning();
       case "consoleEdgeCases" -> consoleEdgeCases();
       case "heapBomb" -> heapBomb();
+      case "pauseRelayStress" -> PauseRelayStress.run(Long.parseLong(args[1]));
+      case "chaos" -> ChaosRun.run(Long.parseLong(args[1]), Integer.parseInt(args[2]));
       default -> fail("unknown scenario " + scenario);
     }
     System.out.printf("scenario %s passed in %d ms%n", scenario,

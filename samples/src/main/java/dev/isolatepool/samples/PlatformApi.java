@@ -8,11 +8,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.isolatepool.pool.IsolatePool;
 import dev.isolatepool.pool.WorkerInfo;
+import dev.isolatepool.pool.WorkerState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * PUT    /tenants/{id}/script   deploy a handler (JavaScript defining handle(request))
  * POST   /tenants/{id}/invoke   call handle(body) and return {"tenant":..,"result":..}
  * DELETE /tenants/{id}          evict the tenant's isolate (its script stays deployed);
- *                               202 if the teardown waits for a call (paused at a breakpoint)
+ *                               a call paused at a breakpoint (or any, with ?force=true) is
+ *                               cut short; 202 if the teardown still waits for a call
  * </pre>
  *
  * <p>Thread contract: {@link #handle} runs on the HTTP executor. It validates the request,
@@ -93,7 +96,7 @@ final class PlatformApi implements HttpHandler {
     if (parts.length == 3) {
       switch (method) {
         case "GET" -> HttpJson.sendJson(exchange, 200, describe(requireKnown(tenantId)));
-        case "DELETE" -> evict(exchange, requireKnown(tenantId));
+        case "DELETE" -> evict(exchange, requireKnown(tenantId), forceParameter(exchange));
         default -> throw methodNotAllowed(exchange, "GET, DELETE");
       }
       return;
@@ -183,13 +186,20 @@ final class PlatformApi implements HttpHandler {
     }, httpExecutor);
   }
 
-  private void evict(HttpExchange exchange, TenantRegistry.Tenant tenant) {
-    boolean hadWorker = pool.workerOfTenant(tenant.id()).isPresent();
+  /**
+   * Evicts the tenant's isolate. A call in progress normally finishes first (after
+   * {@link #EVICT_WAIT_MILLIS} the answer is 202 and the teardown completes when the call ends).
+   * A call stopped at a breakpoint, or any call with {@code ?force=true}, is cut short instead:
+   * its caller gets 503 {@code worker_retired}. (Forcing must be decided up front: pool-core
+   * cannot escalate an eviction that is already waiting.)
+   */
+  private void evict(HttpExchange exchange, TenantRegistry.Tenant tenant, boolean forceParam) {
+    Optional<WorkerInfo> worker = pool.workerOfTenant(tenant.id());
+    boolean paused = worker.map(w -> w.state() == WorkerState.PAUSED).orElse(false);
+    boolean force = forceParam || paused;
     registry.recordEviction(tenant);
-    // Teardown waits for a call in progress, and a call can sit at a breakpoint for minutes:
-    // answer 202 rather than hold the request. (A dependent future, so the pool's own
-    // future is never completed by our timeout.)
-    pool.evict(tenant.id())
+    // A dependent future, so our timeout never completes the pool's own future.
+    pool.evict(tenant.id(), force)
         .thenApply(ignored -> Boolean.TRUE)
         .completeOnTimeout(Boolean.FALSE, EVICT_WAIT_MILLIS, TimeUnit.MILLISECONDS)
         .whenCompleteAsync((done, failure) -> {
@@ -200,15 +210,30 @@ final class PlatformApi implements HttpHandler {
           }
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("tenant", tenant.id());
-          body.put("evicted", hadWorker);
+          body.put("evicted", worker.isPresent());
+          body.put("forced", force);
           body.put("completed", done);
           body.put("note", done
               ? "the isolate is torn down and its debugger sessions detached; the script stays"
                   + " deployed and the next invocation gets a fresh isolate"
-              : "the teardown waits for the tenant's running call (is it paused at a"
-                  + " breakpoint?) and completes when that call ends");
+              : "the teardown waits for the tenant's running call and completes when that"
+                  + " call ends");
           HttpJson.sendJson(exchange, done ? 200 : 202, body);
         }, httpExecutor);
+  }
+
+  /** The {@code force} query parameter of DELETE: absent, {@code true} or {@code false}. */
+  private static boolean forceParameter(HttpExchange exchange) throws ApiError {
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query == null || query.isEmpty()) {
+      return false;
+    }
+    return switch (query) {
+      case "force=true", "force" -> true;
+      case "force=false" -> false;
+      default -> throw ApiError.badRequest("bad_query",
+          "the only query parameter is force=true|false, was: " + query).with("field", "force");
+    };
   }
 
   List<Map<String, Object>> listTenants() {

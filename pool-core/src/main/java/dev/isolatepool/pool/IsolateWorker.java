@@ -453,7 +453,11 @@ final class IsolateWorker implements Runnable {
 
   private Throwable enforceHeapQuota(Lease l) {
     tasksSinceHeapCheck = 0;
+    long before = heapUsed;
     long used = heapUsedNow();
+    if (Math.abs(used - before) > Math.max(1L << 20, before / 8)) {
+      pool.heapMeasured(l);
+    }
     if (used > config.tenantHeapQuotaBytes()) {
       runtime.lowMemoryNotification();
       used = heapUsedNow();

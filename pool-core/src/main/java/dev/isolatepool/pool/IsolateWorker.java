@@ -11,6 +11,9 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.IV8ValuePromise;
+import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.isolatepool.inspector.DetachReason;
 import java.util.List;
@@ -39,7 +42,7 @@ final class IsolateWorker implements Runnable {
   private static final String CALL_HELPER = "(function(){const g=globalThis,s=JSON.stringify,"
       + "p=JSON.parse;return function(name,args){const f=g[name];if(typeof f!=='function')"
       + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
-      + "p(args));return r===undefined?'null':s(r);};})()";
+      + "p(args));if(r instanceof Promise){return r;}return r===undefined?'null':s(r);};})()";
   /** The call helper with a break before the call, for a pause requested while idle. */
   private static final String BREAKING_CALL_HELPER = CALL_HELPER.replace("const f=g[name];",
       "const f=g[name];debugger;");
@@ -505,21 +508,65 @@ final class IsolateWorker implements Runnable {
         breakingCallHelper = runtime.getExecutor(BREAKING_CALL_HELPER)
             .setResourceName("isolate-pool:call").execute();
       }
-      return breakingCallHelper.callString(null, function, argsJson);
+      return settle(breakingCallHelper.call(null, function, argsJson), function);
     }
-    if (callHelper == null) {
-      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
-    }
-    return callHelper.callString(null, function, argsJson);
+    return settle(callHelper().call(null, function, argsJson), function);
   }
 
-  String evaluate(String source) throws JavetException {
+  /**
+   * The helper's answer: JSON text, or a promise from an async handler. V8 runs microtasks when
+   * the call returns, so a promise that needs no timer or I/O has settled by now.
+   */
+  private String settle(V8Value answer, String function) throws JavetException {
+    try (V8Value value = answer) {
+      if (value instanceof V8ValueString text) {
+        return text.getValue();
+      }
+      if (value instanceof V8ValuePromise promise) {
+        promise.markAsHandled();
+        switch (promise.getState()) {
+          case IV8ValuePromise.STATE_FULFILLED -> {
+            try (V8Value result = promise.getResult()) {
+              return json(result);
+            }
+          }
+          case IV8ValuePromise.STATE_REJECTED -> {
+            try (V8Value reason = promise.getResult()) {
+              throw new ScriptException("the promise returned by " + function
+                  + " was rejected: " + reason, null, 0, false, null);
+            }
+          }
+          default -> throw new ScriptException("the promise returned by " + function
+              + " did not settle within the call (timers and I/O are not available)", null, 0,
+              false, null);
+        }
+      }
+      return json(value);
+    }
+  }
+
+  private String json(V8Value value) throws JavetException {
+    return jsonHelper().callString(null, value);
+  }
+
+  private V8ValueFunction jsonHelper() throws JavetException {
     if (jsonHelper == null) {
       jsonHelper = runtime.getExecutor(JSON_HELPER).setResourceName("isolate-pool:json").execute();
     }
+    return jsonHelper;
+  }
+
+  private V8ValueFunction callHelper() throws JavetException {
+    if (callHelper == null) {
+      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
+    }
+    return callHelper;
+  }
+
+  String evaluate(String source) throws JavetException {
     String url = "isolate-pool:eval/" + (++evalCounter);
     try (V8Value value = runtime.getExecutor(withBreak(source)).setResourceName(url).execute()) {
-      return jsonHelper.callString(null, value);
+      return json(value);
     }
   }
 
@@ -530,6 +577,9 @@ final class IsolateWorker implements Runnable {
   private void prepareContext() throws JavetException {
     inspector.ensureControl();
     ConsoleGuard.install(runtime);
+    // Before tenant code: the helpers capture JSON and Reflect as the context made them.
+    callHelper();
+    jsonHelper();
   }
 
   /** On the first line, so that line numbers and breakpoints by line stay where they were. */

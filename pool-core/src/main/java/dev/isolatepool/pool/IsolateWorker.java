@@ -72,6 +72,7 @@ final class IsolateWorker implements Runnable {
   private V8Locker v8Lock;
   private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
+  private long maxAgeNanos;
   private int leasesOnIsolate;
   private int tasksSinceHeapCheck;
   private int evalCounter;
@@ -113,7 +114,7 @@ final class IsolateWorker implements Runnable {
   void bind(Lease newLease) {
     lease = newLease;
     leasesTotal++;
-    setState(WorkerState.IDLE, WorkerState.LEASED);
+    setState(WorkerState.LEASED);
     // Before any session op or task of the tenant: its code is there when a debugger attaches.
     post(() -> {
       if (lease == newLease && !newLease.replayed) {
@@ -237,7 +238,7 @@ final class IsolateWorker implements Runnable {
     } catch (Throwable t) {
       LOG.error("worker {} could not create its V8 runtime", contextGroupId, t);
       stopped = true;
-      setState(state.get(), WorkerState.CLOSED);
+      setState(WorkerState.CLOSED);
       pool.workerClosed(this, t);
       return;
     }
@@ -262,6 +263,17 @@ final class IsolateWorker implements Runnable {
       LockSupport.park(this);
     }
     releaseV8Lock();
+    if (state.get() != WorkerState.CLOSED) {
+      // The runtime could not be recreated: this worker is gone; the pool replaces it.
+      Lease l = lease;
+      if (l != null) {
+        l.end(DetachReason.TARGET_RECREATED, false); // the tenant's next call leases anew
+      }
+      inspector.detachAll(DetachReason.TARGET_RECREATED);
+      failQueued(DetachReason.TARGET_RECREATED);
+      setState(WorkerState.CLOSED);
+      pool.workerClosed(this, null);
+    }
   }
 
   /**
@@ -305,7 +317,7 @@ final class IsolateWorker implements Runnable {
     return runtime;
   }
 
-  void setState(WorkerState expected, WorkerState next) {
+  void setState(WorkerState next) {
     WorkerState from = state.getAndSet(next);
     if (from != next) {
       Lease l = lease;
@@ -318,10 +330,6 @@ final class IsolateWorker implements Runnable {
         }
       }
     }
-  }
-
-  private void setState(WorkerState next) {
-    setState(state.get(), next);
   }
 
   private <T> void execute(WorkerTask<T> task) {
@@ -599,6 +607,10 @@ final class IsolateWorker implements Runnable {
   private void afterIsolateCreated() throws JavetException {
     prepareContext();
     isolateCreatedNanos = System.nanoTime();
+    // Up to 2.5% less, so isolates created together are not all recreated together.
+    long age = config.maxIsolateAge().toNanos();
+    maxAgeNanos = age - (long) (age * 0.025 * java.util.concurrent.ThreadLocalRandom.current()
+        .nextDouble());
     leasesOnIsolate = 0;
     nearHeapLimitHit = false;
     callHelper = null;
@@ -637,7 +649,7 @@ final class IsolateWorker implements Runnable {
     setState(WorkerState.RETIRING);
     inspector.detachAll(reason);
     lease = null;
-    failQueued(old, reason);
+    failQueued(reason);
     boolean recreated = false;
     closeHelpers();
     try {
@@ -710,7 +722,7 @@ final class IsolateWorker implements Runnable {
     if (leasesOnIsolate + 1 >= config.maxLeasesPerIsolate()) {
       return "lease_count";
     }
-    if (System.nanoTime() - isolateCreatedNanos > config.maxIsolateAge().toNanos()) {
+    if (System.nanoTime() - isolateCreatedNanos > maxAgeNanos) {
       return "age";
     }
     return null;
@@ -742,7 +754,7 @@ final class IsolateWorker implements Runnable {
     }
   }
 
-  private void failQueued(Lease old, DetachReason reason) {
+  private void failQueued(DetachReason reason) {
     WorkerTask<?> task;
     while ((task = mailbox.poll()) != null) {
       task.future.completeExceptionally(new WorkerRetiredException("worker " + contextGroupId

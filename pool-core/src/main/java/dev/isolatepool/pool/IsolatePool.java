@@ -354,6 +354,16 @@ public final class IsolatePool implements AutoCloseable {
         : DetachReason.TARGET_EVICTED, false);
   }
 
+  /**
+   * The worker measured a new heap size for the lease (worker thread). Caffeine weighs an entry
+   * only when it is written, so rewrite it; over the total heap budget the coldest leases go.
+   */
+  void heapMeasured(Lease lease) {
+    if (config.maxTotalHeapBytes() > 0 && !lease.isEnded()) {
+      leases.asMap().computeIfPresent(lease.tenantId, (t, current) -> current);
+    }
+  }
+
   private int leaseWeightKiB(Lease lease) {
     long used = lease.worker.heapUsed();
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, used >> 10));

@@ -544,7 +544,7 @@ final class WorkerInspector {
     pauseStartedNanos = System.nanoTime();
     pauseLimitFired = false;
     pauseState.set(PENDING);
-    worker.setState(worker.state(), WorkerState.PAUSED);
+    worker.setState(WorkerState.PAUSED);
     nudge();
   }
 
@@ -558,7 +558,7 @@ final class WorkerInspector {
     enderOwner = null;
     pauseState.set(RUNNING);
     if (worker.state() == WorkerState.PAUSED) {
-      worker.setState(WorkerState.PAUSED, WorkerState.RUNNING);
+      worker.setState(WorkerState.RUNNING);
     }
     worker.wake();
   }

@@ -186,6 +186,9 @@ public final class IsolatePool implements AutoCloseable {
   private CompletableFuture<Void> evict(String tenantId, boolean force, DetachReason reason) {
     checkTenant(tenantId);
     Lease lease = leases.policy().getIfPresentQuietly(tenantId);
+    if (lease == null && force) {
+      lease = retiringLease(tenantId); // escalate an eviction that waits for its caller
+    }
     if (lease == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -337,6 +340,17 @@ public final class IsolatePool implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** An ended lease whose worker has not torn it down yet (a call still holds it). */
+  private Lease retiringLease(String tenantId) {
+    for (IsolateWorker w : workers) {
+      Lease l = w.lease();
+      if (l != null && l.tenantId.equals(tenantId) && !l.retired.isDone()) {
+        return l;
+      }
+    }
+    return null;
   }
 
   private void endLease(String tenantId, Lease lease, DetachReason reason) {

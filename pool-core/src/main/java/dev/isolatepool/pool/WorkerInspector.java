@@ -107,7 +107,7 @@ final class WorkerInspector {
 
   /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
   private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
-      boolean ender, boolean pause) {}
+      boolean ender, boolean pause, boolean afterClose) {}
 
   int sessionCount() {
     return clients.size();
@@ -146,7 +146,7 @@ final class WorkerInspector {
 
   /** Queues a validated client message for V8 (any thread, never blocks). */
   void enqueue(ClientSession client, String message, long id, boolean ender, boolean pause) {
-    lane.offer(new LaneItem(client, false, message, id, ender, pause));
+    lane.offer(new LaneItem(client, false, message, id, ender, pause, false));
     if (pauseState.get() == OPEN) {
       scheduleDrain();
     } else {
@@ -157,9 +157,17 @@ final class WorkerInspector {
   /** Client side close: the native session is closed in the worker's main loop. */
   void closeFromClient(ClientSession session) {
     worker.post(() -> closeNative(session));
-    if (pauseState.get() != RUNNING && openClients() == 0) {
-      // Nobody is left to resume the script.
-      sendControl("Debugger.resume", true);
+    if (pauseState.get() != RUNNING) {
+      // Its native session can only close after the pause; until then its breakpoints would
+      // stop the script again. Disabling its debugger agent removes them now.
+      long id = controlIds.incrementAndGet();
+      lane.offer(new LaneItem(session, false, CdpMessages.request(id, "Debugger.disable"), id,
+          false, false, true));
+      if (openClients() == 0) {
+        sendControl("Debugger.resume", true); // nobody is left to resume the script
+      } else {
+        afterPoolItem();
+      }
     }
     worker.wake();
   }
@@ -226,13 +234,14 @@ final class WorkerInspector {
   private void sendRelease() {
     releaseSent = true;
     lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
-        "Runtime.runIfWaitingForDebugger"), -1, true, false));
+        "Runtime.runIfWaitingForDebugger"), -1, true, false, false));
     afterPoolItem();
   }
 
   private void sendControl(String method, boolean ender) {
     long id = controlIds.incrementAndGet();
-    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false));
+    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false,
+        false));
     afterPoolItem();
   }
 
@@ -298,7 +307,7 @@ final class WorkerInspector {
 
   private V8Inspector targetOf(LaneItem item) {
     if (item.client() != null) {
-      return item.client().isOpen() ? item.client().v8 : null;
+      return item.client().isOpen() || item.afterClose() ? item.client().v8 : null;
     }
     return item.onReleaser() ? releaser : control;
   }
@@ -348,8 +357,8 @@ final class WorkerInspector {
           // V8 acknowledges a pause on an idle isolate but does not pause the next script
           // (measured with Javet 5.0.6); it keeps the request and honours it after the next
           // debugger event instead. The pool drops V8's request and breaks at the start of
-          // the next task itself, once.
-          control.cancelPauseOnNextStatement();
+          // the next task itself, once. Only the agent that took the request can drop it.
+          target.cancelPauseOnNextStatement();
           breakOnNextTask = true;
         }
       }

@@ -312,7 +312,11 @@ public final class IsolatePool implements AutoCloseable {
     return lease;
   }
 
-  /** Someone waits: grow the pool, or evict the coldest lease nobody is using. */
+  /**
+   * Someone waits: grow the pool, or evict the coldest lease nobody is using. Called when a
+   * waiter arrives and on every watchdog tick while any waits, since every lease may be pinned
+   * at the moment a waiter arrives.
+   */
   private void makeRoomLocked() {
     int live = 0;
     for (IsolateWorker w : workers) {
@@ -325,11 +329,12 @@ public final class IsolatePool implements AutoCloseable {
     if (creating > 0) {
       return;
     }
-    int retiring = 0;
+    int onTheWayBack = 0;
     for (IsolateWorker w : workers) {
-      retiring += w.state() == WorkerState.RETIRING ? 1 : 0;
+      Lease l = w.lease();
+      onTheWayBack += w.state() == WorkerState.RETIRING || (l != null && l.isEnded()) ? 1 : 0;
     }
-    if (retiring >= waiters.size()) {
+    if (onTheWayBack >= waiters.size()) {
       return; // workers on their way back will serve the waiters
     }
     Map<String, Lease> coldest = leases.policy().expireAfterAccess()
@@ -478,6 +483,9 @@ public final class IsolatePool implements AutoCloseable {
             waiterByTenant.remove(waiter.tenantId);
             expired.add(waiter);
           }
+        }
+        if (!closed && !waiters.isEmpty()) {
+          makeRoomLocked();
         }
         if (!closed && idle.size() + creating < config.minIdle()) {
           int live = 0;

@@ -88,7 +88,7 @@ class PoolLimitsTest {
     }
   }
 
-  @Test
+  @org.junit.jupiter.api.RepeatedTest(3) // raced once: every lease pinned when the waiter came
   void coldestIdleTenantIsEvictedToMakeRoomAndItsSessionsAreTold() throws Exception {
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(2).minIdle(1)
         .acquireTimeout(Duration.ofSeconds(10)).build()) {

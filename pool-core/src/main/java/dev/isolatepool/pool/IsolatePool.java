@@ -323,10 +323,12 @@ public final class IsolatePool implements AutoCloseable {
       live += w.isStopped() ? 0 : 1;
     }
     if (live + creating < config.maxWorkers() && leases.estimatedSize() < config.maxTenants()) {
+      LOG.debug("room: spawning (live={}, creating={})", live, creating);
       spawnWorker();
       return;
     }
     if (creating > 0) {
+      LOG.debug("room: {} workers being created", creating);
       return;
     }
     int onTheWayBack = 0;
@@ -335,6 +337,7 @@ public final class IsolatePool implements AutoCloseable {
       onTheWayBack += w.state() == WorkerState.RETIRING || (l != null && l.isEnded()) ? 1 : 0;
     }
     if (onTheWayBack >= waiters.size()) {
+      LOG.debug("room: {} workers on their way back for {} waiters", onTheWayBack, waiters.size());
       return; // workers on their way back will serve the waiters
     }
     Map<String, Lease> coldest = leases.policy().expireAfterAccess()
@@ -344,6 +347,10 @@ public final class IsolatePool implements AutoCloseable {
         endLease(e.getKey(), e.getValue(), DetachReason.TENANT_CHANGED);
         return;
       }
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("no room for {} waiters: live={} onTheWayBack={} leases={}", waiters.size(), live,
+          onTheWayBack, coldest.keySet());
     }
   }
 

@@ -559,16 +559,11 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   private void awaitTermination() {
-    for (IsolateWorker w : new ArrayList<>(workers)) {
-      try {
-        w.thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    if (!joinWorkerThreads()) {
+      return;
     }
     synchronized (lock) {
-      while (creating > 0) {
+      while (creating > 0) { // workers still starting up must end too
         try {
           lock.wait(10);
         } catch (InterruptedException e) {
@@ -577,14 +572,19 @@ public final class IsolatePool implements AutoCloseable {
         }
       }
     }
+    joinWorkerThreads();
+  }
+
+  private boolean joinWorkerThreads() {
     for (IsolateWorker w : new ArrayList<>(workers)) {
       try {
         w.thread.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   private boolean anyBusy() {

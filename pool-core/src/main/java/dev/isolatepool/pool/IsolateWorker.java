@@ -1,0 +1,623 @@
+package dev.isolatepool.pool;
+
+import com.caoccao.javet.exceptions.BaseJavetScriptingException;
+import com.caoccao.javet.exceptions.JavetCompilationException;
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.exceptions.JavetScriptingError;
+import com.caoccao.javet.exceptions.JavetTerminatedException;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
+import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
+import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8ValueFunction;
+import dev.isolatepool.inspector.DetachReason;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One platform thread that owns one V8 runtime from creation to close.
+ *
+ * <p><b>Thread contract.</b> Every call into the runtime is made on {@link #thread}, except the
+ * cross-thread calls JAVET_NOTES.md allows ({@code terminateExecution}), which other threads make
+ * only under {@link #workLock} while a task is running, so they never race a reset or a close.
+ * Other threads talk to the worker by queueing: tenant tasks go to a bounded JCTools MPSC mailbox
+ * (a full mailbox rejects the call), internal operations (teardown, session open and close) to an
+ * unbounded control queue, and CDP messages to the inspector's lane. The thread parks when all
+ * three are empty; producers unpark it.
+ *
+ * <p>Every path that ends a tenant's use of the runtime goes through {@link #teardown}.
+ */
+final class IsolateWorker implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(IsolateWorker.class);
+  private static final String CALL_HELPER = "(function(){const g=globalThis,s=JSON.stringify,"
+      + "p=JSON.parse;return function(name,args){const f=g[name];if(typeof f!=='function')"
+      + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
+      + "p(args));return r===undefined?'null':s(r);};})()";
+  private static final String JSON_HELPER =
+      "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
+          + "return r===undefined?'null':r;};})()";
+  private static final int HEAP_CHECK_EVERY = 16;
+  private static final long HEAP_CHECK_SLOW_TASK_NANOS = 2_000_000;
+
+  final int contextGroupId;
+  final Thread thread;
+  final WorkerInspector inspector;
+  private final IsolatePool pool;
+  private final PoolConfig config;
+  private final MpscArrayQueue<WorkerTask<?>> mailbox;
+  private final MpscUnboundedArrayQueue<Runnable> control = new MpscUnboundedArrayQueue<>(64);
+  private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.IDLE);
+  private volatile Lease lease;
+  private volatile boolean stopped;
+  private volatile long heapUsed = -1;
+  private volatile long leasesTotal;
+
+  // Owned by the worker thread; read elsewhere only under workLock.
+  private volatile V8Runtime runtime;
+  private V8ValueFunction callHelper;
+  private V8ValueFunction jsonHelper;
+  private long isolateCreatedNanos;
+  private int leasesOnIsolate;
+  private int tasksSinceHeapCheck;
+  private int evalCounter;
+  private boolean nearHeapLimitHit;
+
+  /** Guards the running-task fields below against the watchdog's terminate. */
+  private final Object workLock = new Object();
+  private boolean working;
+  private long workStartNanos;
+  private Limit terminatedFor;
+  private boolean terminateRequested;
+  private boolean terminateForRetire;
+
+  IsolateWorker(IsolatePool pool, PoolConfig config, int contextGroupId) {
+    this.pool = pool;
+    this.config = config;
+    this.contextGroupId = contextGroupId;
+    this.mailbox = new MpscArrayQueue<>(config.mailboxDepth());
+    this.inspector = new WorkerInspector(this, config, pool.relayExecutor());
+    this.thread = new Thread(this, "isolate-" + config.name() + "-" + contextGroupId);
+    thread.setDaemon(false);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  WorkerState state() {
+    return state.get();
+  }
+
+  Lease lease() {
+    return lease;
+  }
+
+  /** Binds an idle worker to a new lease. Called by the pool under its lock: a pure hand-off. */
+  void bind(Lease newLease) {
+    lease = newLease;
+    leasesTotal++;
+    setState(WorkerState.IDLE, WorkerState.LEASED);
+  }
+
+  /** Queues a tenant task; rejects it with a clear error when the mailbox is full. */
+  <T> WorkerTask<T> submit(WorkerTask<T> task) {
+    if (stopped) {
+      task.future.completeExceptionally(new WorkerRetiredException(
+          "worker " + contextGroupId + " is closed; call not run: " + task.description));
+    } else if (!mailbox.offer(task)) {
+      config.metrics().limitExceeded(Limit.MAILBOX_DEPTH);
+      task.future.completeExceptionally(new LimitExceededException(Limit.MAILBOX_DEPTH,
+          config.mailboxDepth(), mailbox.size(), task.lease.tenantId));
+    } else {
+      LockSupport.unpark(thread);
+    }
+    return task;
+  }
+
+  /** Queues an internal operation that must run on the worker thread, outside any V8 call. */
+  void post(Runnable op) {
+    control.offer(op);
+    LockSupport.unpark(thread);
+  }
+
+  void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * Ends a lease: the worker tears down at its next chance. With {@code force}, a running
+   * script is terminated and a paused one is taken out of the pause loop first.
+   */
+  void retire(Lease ended, DetachReason reason, boolean force) {
+    post(() -> {
+      if (lease == ended) {
+        teardown(reason, false);
+      }
+      ended.retired.complete(null);
+    });
+    if (force) {
+      interruptForTeardown();
+    }
+  }
+
+  /** Closes the worker for good (pool shutdown). */
+  void shutdown(boolean force) {
+    post(() -> teardown(DetachReason.POOL_SHUTDOWN, true));
+    if (force) {
+      interruptForTeardown();
+    }
+  }
+
+  private void interruptForTeardown() {
+    synchronized (workLock) {
+      if (working && !terminateRequested) {
+        terminateRequested = true;
+        terminateForRetire = true;
+        runtime.terminateExecution();
+      }
+    }
+    inspector.forceResume();
+  }
+
+  /** Called by the pool's watchdog thread: enforces the time budget and the pause limits. */
+  void watchdogTick(long now) {
+    synchronized (workLock) {
+      if (working && !terminateRequested) {
+        long ran = now - workStartNanos - inspector.pausedNanos(now);
+        if (ran > config.callTimeBudget().toNanos()) {
+          terminateRequested = true;
+          terminatedFor = Limit.TIME_BUDGET;
+          runtime.terminateExecution();
+        }
+      }
+    }
+    inspector.watchdogTick(now);
+  }
+
+  /** Called by the inspector (worker thread, inside the pause loop) when the pause limit passes. */
+  void terminateForPauseLimit() {
+    synchronized (workLock) {
+      if (working && !terminateRequested) {
+        terminateRequested = true;
+        terminatedFor = Limit.PAUSE_TIME;
+        runtime.terminateExecution();
+      }
+    }
+  }
+
+  WorkerInfo info() {
+    Lease l = lease;
+    String tenant = l == null ? null : l.tenantId;
+    List<String> urls = tenant == null ? List.of() : pool.scriptUrls(tenant);
+    return new WorkerInfo(contextGroupId, state.get(), tenant, urls, inspector.sessionCount(),
+        heapUsed, l == null ? 0 : l.leasedAtMillis, leasesTotal);
+  }
+
+  long heapUsed() {
+    return heapUsed;
+  }
+
+  boolean isStopped() {
+    return stopped;
+  }
+
+  // ---------------------------------------------------------------- worker thread
+
+  @Override
+  public void run() {
+    try {
+      createRuntime();
+    } catch (Throwable t) {
+      LOG.error("worker {} could not create its V8 runtime", contextGroupId, t);
+      stopped = true;
+      setState(state.get(), WorkerState.CLOSED);
+      pool.workerClosed(this, t);
+      return;
+    }
+    pool.workerIdle(this);
+    while (!stopped) {
+      Runnable op = control.poll();
+      if (op != null) {
+        runControl(op);
+        continue;
+      }
+      if (inspector.drainLane()) {
+        continue;
+      }
+      WorkerTask<?> task = mailbox.poll();
+      if (task != null) {
+        execute(task);
+        continue;
+      }
+      LockSupport.park(this);
+    }
+  }
+
+  private void runControl(Runnable op) {
+    try {
+      op.run();
+    } catch (Throwable t) {
+      LOG.error("worker {}: internal operation failed", contextGroupId, t);
+    }
+  }
+
+  V8Runtime runtime() {
+    return runtime;
+  }
+
+  void setState(WorkerState expected, WorkerState next) {
+    WorkerState from = state.getAndSet(next);
+    if (from != next) {
+      Lease l = lease;
+      String tenant = l == null ? null : l.tenantId;
+      for (WorkerListener listener : config.listeners()) {
+        try {
+          listener.stateChanged(contextGroupId, tenant, from, next);
+        } catch (Throwable t) {
+          LOG.warn("worker listener failed", t);
+        }
+      }
+    }
+  }
+
+  private void setState(WorkerState next) {
+    setState(state.get(), next);
+  }
+
+  private <T> void execute(WorkerTask<T> task) {
+    Lease l = task.lease;
+    if (l != lease || state.get() == WorkerState.RETIRING) {
+      task.future.completeExceptionally(new WorkerRetiredException("the lease of tenant '"
+          + l.tenantId + "' ended before the call ran: " + task.description));
+      return;
+    }
+    long start = System.nanoTime();
+    config.metrics().queueWait(start - task.enqueuedNanos);
+    setState(WorkerState.RUNNING);
+    beginWork(start);
+    T result = null;
+    Throwable failure = null;
+    try {
+      if (!l.replayed) {
+        replay(l);
+      }
+      result = task.op.run(this);
+    } catch (Throwable t) {
+      failure = t;
+    }
+    Limit killedBy = endWork();
+    long ran = System.nanoTime() - start;
+    config.metrics().runTime(ran);
+    if (killedBy != null || failure != null) {
+      failure = translate(failure, killedBy, l, ran);
+    }
+    if (failure == null && checkHeapDue(ran)) {
+      failure = enforceHeapQuota(l);
+    }
+    afterWork(l);
+    if (failure == null) {
+      task.future.complete(result);
+    } else {
+      task.future.completeExceptionally(failure);
+    }
+  }
+
+  /** Leaves the running state and ends the lease if the isolate can't be trusted any more. */
+  private void afterWork(Lease l) {
+    if (nearHeapLimitHit || runtime.isDead()) {
+      l.end(DetachReason.TARGET_RECREATED, false);
+    }
+    if (state.get() == WorkerState.RUNNING) {
+      setState(WorkerState.LEASED);
+    }
+  }
+
+  /**
+   * Runs CDP dispatch on this thread under the same time budget as a task, so a client's
+   * {@code Runtime.evaluate("while(true){}")} can't hold the worker either.
+   */
+  void dispatchBudgeted(Runnable dispatch) {
+    WorkerState before = state.get();
+    beginWork(System.nanoTime());
+    try {
+      dispatch.run();
+    } finally {
+      endWork();
+      if (state.get() != before && state.get() == WorkerState.RUNNING) {
+        setState(before);
+      }
+    }
+  }
+
+  private void beginWork(long now) {
+    inspector.resetPauseClock();
+    synchronized (workLock) {
+      working = true;
+      workStartNanos = now;
+      terminatedFor = null;
+      terminateRequested = false;
+      terminateForRetire = false;
+    }
+  }
+
+  private Limit endWork() {
+    synchronized (workLock) {
+      working = false;
+      Limit killedBy = terminatedFor;
+      if (terminateRequested) {
+        // A terminate that lands after the script returned would kill the next one.
+        runtime.cancelTerminateExecution();
+      }
+      terminatedFor = null;
+      terminateRequested = false;
+      return killedBy;
+    }
+  }
+
+  private Throwable translate(Throwable failure, Limit killedBy, Lease l, long ranNanos) {
+    if (killedBy != null) {
+      config.metrics().limitExceeded(killedBy);
+      return switch (killedBy) {
+        case TIME_BUDGET -> new LimitExceededException(Limit.TIME_BUDGET,
+            config.callTimeBudget().toMillis(), ranNanos / 1_000_000, l.tenantId);
+        case PAUSE_TIME -> new LimitExceededException(Limit.PAUSE_TIME,
+            config.maxPauseTime().toMillis(), -1, l.tenantId);
+        default -> new LimitExceededException(killedBy, -1, -1, l.tenantId);
+      };
+    }
+    if (nearHeapLimitHit) {
+      config.metrics().limitExceeded(Limit.HEAP_QUOTA);
+      return new LimitExceededException(Limit.HEAP_QUOTA, config.tenantHeapQuotaBytes(),
+          heapUsedNow(), l.tenantId);
+    }
+    if (failure instanceof JavetTerminatedException || isTerminated(failure)) {
+      return new WorkerRetiredException("call of tenant '" + l.tenantId
+          + "' was terminated because its worker is being torn down");
+    }
+    if (failure instanceof BaseJavetScriptingException e) {
+      JavetScriptingError error = e.getScriptingError();
+      return new ScriptException(error.getDetailedMessage() == null ? error.getMessage()
+          : error.getMessage(), error.getResourceName(), error.getLineNumber(),
+          e instanceof JavetCompilationException, e);
+    }
+    if (failure instanceof PoolException) {
+      return failure;
+    }
+    return new PoolException("call of tenant '" + l.tenantId + "' failed: " + failure, failure);
+  }
+
+  private static boolean isTerminated(Throwable t) {
+    return t instanceof JavetException && String.valueOf(t.getMessage()).contains("terminat");
+  }
+
+  private boolean checkHeapDue(long ranNanos) {
+    return ++tasksSinceHeapCheck >= HEAP_CHECK_EVERY || ranNanos >= HEAP_CHECK_SLOW_TASK_NANOS;
+  }
+
+  private Throwable enforceHeapQuota(Lease l) {
+    tasksSinceHeapCheck = 0;
+    long used = heapUsedNow();
+    if (used > config.tenantHeapQuotaBytes()) {
+      runtime.lowMemoryNotification();
+      used = heapUsedNow();
+      if (used > config.tenantHeapQuotaBytes()) {
+        config.metrics().limitExceeded(Limit.HEAP_QUOTA);
+        l.end(DetachReason.TARGET_RECREATED, false);
+        return new LimitExceededException(Limit.HEAP_QUOTA, config.tenantHeapQuotaBytes(), used,
+            l.tenantId);
+      }
+    }
+    return null;
+  }
+
+  private long heapUsedNow() {
+    try {
+      V8HeapStatistics stats = runtime.getV8HeapStatistics().getNow(null);
+      if (stats != null) {
+        heapUsed = stats.getUsedHeapSize();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("heap statistics unavailable", e);
+    }
+    return heapUsed;
+  }
+
+  private void replay(Lease l) throws JavetException {
+    for (IsolatePool.Deployment d : pool.deployments(l.tenantId)) {
+      runtime.getExecutor(d.source()).setResourceName(d.url()).executeVoid();
+    }
+    l.replayed = true;
+  }
+
+  // ---------------------------------------------------------------- operations (worker thread)
+
+  void deploy(String url, String source, boolean waitForDebugger) throws JavetException {
+    if (waitForDebugger) {
+      inspector.waitForDebugger();
+    }
+    runtime.getExecutor(source).setResourceName(url).executeVoid();
+  }
+
+  String call(String function, String argsJson) throws JavetException {
+    if (callHelper == null) {
+      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
+    }
+    return callHelper.callString(null, function, argsJson);
+  }
+
+  String evaluate(String source) throws JavetException {
+    if (jsonHelper == null) {
+      jsonHelper = runtime.getExecutor(JSON_HELPER).setResourceName("isolate-pool:json").execute();
+    }
+    String url = "isolate-pool:eval/" + (++evalCounter);
+    try (V8Value value = runtime.getExecutor(source).setResourceName(url).execute()) {
+      return jsonHelper.callString(null, value);
+    }
+  }
+
+  // ---------------------------------------------------------------- life cycle (worker thread)
+
+  private void createRuntime() throws JavetException {
+    synchronized (workLock) {
+      runtime = V8Host.getV8Instance().createV8Runtime();
+    }
+    afterIsolateCreated();
+  }
+
+  private void afterIsolateCreated() {
+    isolateCreatedNanos = System.nanoTime();
+    leasesOnIsolate = 0;
+    nearHeapLimitHit = false;
+    callHelper = null;
+    jsonHelper = null;
+    // A new instance every time: Javet ignores re-setting the same one, and resetIsolate drops it.
+    runtime.setNearHeapLimitCallback(new IJavetNearHeapLimitCallback() {
+      @Override
+      public long callback(long currentHeapLimit, long initialHeapLimit) {
+        return nearHeapLimit(currentHeapLimit, initialHeapLimit);
+      }
+    });
+  }
+
+  /** V8 is about to run out of heap (worker thread, inside GC): stop the script, give room. */
+  private long nearHeapLimit(long current, long initial) {
+    nearHeapLimitHit = true;
+    synchronized (workLock) {
+      terminateRequested = true;
+      runtime.terminateExecution();
+    }
+    // Room to unwind; the isolate is recreated afterwards, which restores the limit.
+    return current + Math.max(initial, 32L << 20);
+  }
+
+  /**
+   * The one teardown routine (DESIGN.md): retiring; nothing runs (we are between tasks, and a
+   * forced teardown has terminated the script and left the pause loop); tell and close every
+   * session; only then reset or close the runtime; verify nothing is left.
+   */
+  private void teardown(DetachReason reason, boolean close) {
+    Lease old = lease;
+    if (stopped) {
+      return;
+    }
+    setState(WorkerState.RETIRING);
+    inspector.detachAll(reason);
+    lease = null;
+    failQueued(old, reason);
+    boolean recreated = false;
+    closeHelpers();
+    try {
+      synchronized (workLock) {
+        if (close) {
+          closeRuntime();
+        } else {
+          String why = recreateReason();
+          if (why != null) {
+            runtime.resetIsolate();
+            recreated = true;
+            config.metrics().isolateRecreated(why);
+          } else {
+            runtime.resetContext();
+            leasesOnIsolate++;
+          }
+        }
+      }
+      if (recreated) {
+        afterIsolateCreated();
+      }
+    } catch (Throwable t) {
+      LOG.warn("worker {}: reset failed, replacing the runtime", contextGroupId, t);
+      replaceRuntime(close);
+    }
+    if (inspector.sessionCount() != 0) {
+      LOG.error("worker {}: {} sessions survived teardown", contextGroupId,
+          inspector.sessionCount());
+    }
+    heapUsed = -1;
+    if (old != null) {
+      old.retired.complete(null);
+    }
+    if (close) {
+      stopped = true;
+      setState(WorkerState.CLOSED);
+      pool.workerClosed(this, null);
+    } else {
+      heapUsedNow();
+      setState(WorkerState.IDLE);
+      pool.workerIdle(this);
+    }
+  }
+
+  private void closeHelpers() {
+    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, jsonHelper}) {
+      if (helper != null) {
+        try {
+          helper.close();
+        } catch (Throwable t) {
+          LOG.debug("helper close failed", t);
+        }
+      }
+    }
+    callHelper = null;
+    jsonHelper = null;
+  }
+
+  private String recreateReason() {
+    if (nearHeapLimitHit) {
+      return "heap_limit";
+    }
+    if (runtime.isDead()) {
+      return "dead";
+    }
+    if (leasesOnIsolate + 1 >= config.maxLeasesPerIsolate()) {
+      return "lease_count";
+    }
+    if (System.nanoTime() - isolateCreatedNanos > config.maxIsolateAge().toNanos()) {
+      return "age";
+    }
+    return null;
+  }
+
+  private void replaceRuntime(boolean close) {
+    synchronized (workLock) {
+      closeRuntime();
+    }
+    if (!close) {
+      try {
+        createRuntime();
+        config.metrics().isolateRecreated("failed_reset");
+      } catch (Throwable t) {
+        LOG.error("worker {}: could not recreate its runtime", contextGroupId, t);
+        stopped = true;
+      }
+    }
+  }
+
+  private void closeRuntime() {
+    V8Runtime rt = runtime;
+    if (rt != null && !rt.isClosed()) {
+      try {
+        rt.close();
+      } catch (Throwable t) {
+        LOG.warn("worker {}: runtime close failed", contextGroupId, t);
+      }
+    }
+  }
+
+  private void failQueued(Lease old, DetachReason reason) {
+    WorkerTask<?> task;
+    while ((task = mailbox.poll()) != null) {
+      task.future.completeExceptionally(new WorkerRetiredException("worker " + contextGroupId
+          + " was torn down (" + reason.cdpReason() + ") before the call ran: "
+          + task.description));
+    }
+  }
+}

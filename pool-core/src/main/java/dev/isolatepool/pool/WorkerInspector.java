@@ -1,0 +1,531 @@
+package dev.isolatepool.pool;
+
+import com.caoccao.javet.interop.IV8InspectorListener;
+import com.caoccao.javet.interop.V8Inspector;
+import dev.isolatepool.inspector.CdpSink;
+import dev.isolatepool.inspector.DetachReason;
+import dev.isolatepool.inspector.InspectorSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inspector side of one worker: its client sessions, an internal control session, and the
+ * lane that carries inbound CDP messages to V8.
+ *
+ * <p><b>Why a lane and a relay.</b> While a script is paused the worker thread sits in V8's pause
+ * loop and does not read its queues; Javet's {@code sendRequest} only enqueues natively while that
+ * loop runs, but takes the V8 lock and dispatches on the calling thread when it doesn't. So a
+ * message may be handed to V8 from another thread only while the loop is known to run. This
+ * class tracks that with {@link #pauseState}:
+ * <ul>
+ *   <li>{@code RUNNING}: no pause loop. The worker thread drains the lane itself.
+ *   <li>{@code PENDING}: V8 announced {@code Debugger.paused} (on the worker thread, just before it
+ *       enters the loop). A relay thread posts a probe on the control session; it is dispatched
+ *       by the loop, on the worker thread, which proves the loop runs.
+ *   <li>{@code OPEN}: the loop runs and nothing that could end it has been sent. One relay job at
+ *       a time moves lane messages into V8's queue; the loop dispatches them on the worker thread.
+ *   <li>{@code ENDING}: a message that may end the pause (resume, step, ...) was handed over; the
+ *       lane holds everything else until the worker sees its answer (an error reopens the lane)
+ *       or {@code Debugger.resumed} (the worker drains the lane again).
+ * </ul>
+ * Only the probe is posted without proof that the loop runs; if it loses that race the relay
+ * thread waits for the V8 lock and finds nothing left to dispatch but the probe itself, which is
+ * a no-op on the control session.
+ *
+ * <p>Sessions are created on the worker thread, either in its main loop or, while paused, from a
+ * callback inside the pause loop (adding a session there is safe; removing one is not, because
+ * Javet's dispatch loop holds raw session pointers). Native sessions are therefore closed only in
+ * the worker's main loop, outside any V8 call.
+ */
+final class WorkerInspector {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerInspector.class);
+  static final int RUNNING = 0;
+  static final int PENDING = 1;
+  static final int OPEN = 2;
+  static final int ENDING = 3;
+  private static final int LANE_BATCH = 64;
+  /** Control-session ids live far above client ids so the two never meet in logs. */
+  private static final long CONTROL_ID_BASE = 1_000_000_000L;
+
+  private final IsolateWorker worker;
+  private final PoolConfig config;
+  private final Executor relay;
+  private final MpscUnboundedArrayQueue<LaneItem> lane = new MpscUnboundedArrayQueue<>(64);
+  private final MpscUnboundedArrayQueue<Runnable> inLoopOps = new MpscUnboundedArrayQueue<>(16);
+  private final AtomicInteger pauseState = new AtomicInteger(RUNNING);
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicLong controlIds = new AtomicLong(CONTROL_ID_BASE);
+  private final Map<String, ClientSession> clients = new ConcurrentHashMap<>();
+  private final AtomicInteger reserved = new AtomicInteger();
+
+  // Written on the worker thread; read by relay jobs.
+  private volatile V8Inspector control;
+  private volatile V8Inspector releaser;
+  private boolean controlDebuggerEnabled;
+
+  // The one message in flight that may end the pause.
+  private volatile Object enderOwner;
+  private volatile long enderId = -1;
+  private volatile boolean enderIsRelease;
+
+  // Pause clock (the call's time budget excludes paused time).
+  private volatile long pauseStartedNanos;
+  private volatile long pausedAccumNanos;
+  private volatile boolean pauseLimitFired;
+  private volatile boolean waitingForDebugger;
+  private volatile long waitDeadlineNanos;
+  private volatile boolean waitReleased;
+  private volatile boolean releaseSent;
+
+  WorkerInspector(IsolateWorker worker, PoolConfig config, Executor relay) {
+    this.worker = worker;
+    this.config = config;
+    this.relay = relay;
+  }
+
+  /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
+  private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
+      boolean ender) {}
+
+  int sessionCount() {
+    return clients.size();
+  }
+
+  int pauseState() {
+    return pauseState.get();
+  }
+
+  // ---------------------------------------------------------------- any thread
+
+  CompletableFuture<InspectorSession> open(Lease lease, CdpSink sink) {
+    CompletableFuture<InspectorSession> opened = new CompletableFuture<>();
+    if (reserved.incrementAndGet() > config.maxSessionsPerWorker()) {
+      reserved.decrementAndGet();
+      config.metrics().limitExceeded(Limit.SESSIONS_PER_WORKER);
+      opened.completeExceptionally(new LimitExceededException(Limit.SESSIONS_PER_WORKER,
+          config.maxSessionsPerWorker(), clients.size(), lease.tenantId));
+      return opened;
+    }
+    ClientSession session = new ClientSession(this, lease.tenantId, worker.contextGroupId, sink);
+    AtomicBoolean once = new AtomicBoolean();
+    Runnable attach = () -> {
+      if (once.compareAndSet(false, true)) {
+        attach(lease, session, opened);
+      }
+    };
+    // Whichever comes first: the main loop, or a callback inside the pause loop.
+    inLoopOps.offer(attach);
+    worker.post(attach);
+    if (pauseState.get() != RUNNING) {
+      nudge();
+    }
+    return opened;
+  }
+
+  /** Queues a validated client message for V8 (any thread, never blocks). */
+  void enqueue(ClientSession client, String message, long id, boolean ender) {
+    lane.offer(new LaneItem(client, false, message, id, ender));
+    if (pauseState.get() == OPEN) {
+      scheduleDrain();
+    } else {
+      worker.wake();
+    }
+  }
+
+  /** Client side close: the native session is closed in the worker's main loop. */
+  void closeFromClient(ClientSession session) {
+    worker.post(() -> closeNative(session));
+    if (pauseState.get() != RUNNING && openClients() == 0) {
+      // Nobody is left to resume the script.
+      sendControl("Debugger.resume", true);
+    }
+    worker.wake();
+  }
+
+  /** A sink refused a message: end that session at once, close it natively later. */
+  void slowConsumer(ClientSession session) {
+    worker.post(() -> closeNative(session));
+  }
+
+  /** Gets a paused or waiting script moving again, for a forced teardown (any thread). */
+  void forceResume() {
+    if (pauseState.get() == RUNNING) {
+      return;
+    }
+    if (waitingForDebugger) {
+      sendRelease();
+    } else {
+      sendControl("Debugger.resume", true);
+    }
+  }
+
+  long pausedNanos(long now) {
+    long started = pauseStartedNanos;
+    return pausedAccumNanos + (started == 0 ? 0 : Math.max(0, now - started));
+  }
+
+  /** Watchdog thread: the pause limit and the wait-for-debugger timeout. */
+  void watchdogTick(long now) {
+    long started = pauseStartedNanos;
+    if (started == 0) {
+      return;
+    }
+    if (waitingForDebugger) {
+      if (now > waitDeadlineNanos && !releaseSent) {
+        sendRelease();
+      }
+      return;
+    }
+    if (!pauseLimitFired && now - started > config.maxPauseTime().toNanos()) {
+      pauseLimitFired = true;
+      config.metrics().limitExceeded(Limit.PAUSE_TIME);
+      worker.terminateForPauseLimit();
+      for (ClientSession client : clients.values()) {
+        if (client.detach(DetachReason.PAUSE_TIMEOUT)) {
+          worker.post(() -> closeNative(client));
+        }
+      }
+      sendControl("Debugger.resume", true);
+    }
+  }
+
+  private void sendRelease() {
+    releaseSent = true;
+    lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
+        "Runtime.runIfWaitingForDebugger"), -1, true));
+    afterPoolItem();
+  }
+
+  private void sendControl(String method, boolean ender) {
+    long id = controlIds.incrementAndGet();
+    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender));
+    afterPoolItem();
+  }
+
+  private void afterPoolItem() {
+    if (pauseState.get() == OPEN) {
+      scheduleDrain();
+    } else {
+      worker.wake();
+    }
+  }
+
+  /** Asks for a callback inside the pause loop by posting a no-op on the control session. */
+  private void nudge() {
+    relay.execute(() -> {
+      V8Inspector c = control;
+      if (c != null && pauseState.get() != RUNNING) {
+        try {
+          c.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.probe"));
+        } catch (Throwable t) {
+          LOG.debug("probe failed", t);
+        }
+      }
+    });
+  }
+
+  private void scheduleDrain() {
+    if (draining.compareAndSet(false, true)) {
+      relay.execute(this::drainWhilePaused);
+    }
+  }
+
+  /** Relay job: hands lane messages to the running pause loop, one ender at most. */
+  private void drainWhilePaused() {
+    try {
+      while (pauseState.get() == OPEN) {
+        LaneItem item = lane.poll();
+        if (item == null) {
+          break;
+        }
+        V8Inspector target = targetOf(item);
+        if (target == null) {
+          continue;
+        }
+        if (item.ender()) {
+          enderOwner = item.client() == null ? this : item.client();
+          enderId = item.id();
+          enderIsRelease = item.onReleaser()
+              || item.message().contains("\"Runtime.runIfWaitingForDebugger\"");
+          pauseState.set(ENDING);
+          send(target, item.message());
+          break;
+        }
+        send(target, item.message());
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (pauseState.get() == OPEN && !lane.isEmpty()) {
+      scheduleDrain();
+    }
+  }
+
+  private V8Inspector targetOf(LaneItem item) {
+    if (item.client() != null) {
+      return item.client().isOpen() ? item.client().v8 : null;
+    }
+    return item.onReleaser() ? releaser : control;
+  }
+
+  private static void send(V8Inspector target, String message) {
+    try {
+      target.sendRequest(message);
+    } catch (Throwable t) {
+      LOG.warn("sendRequest failed", t);
+    }
+  }
+
+  private int openClients() {
+    int n = 0;
+    for (ClientSession c : clients.values()) {
+      if (c.isOpen()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- worker thread
+
+  /** Main loop: dispatches queued messages on this thread. Returns whether it did any work. */
+  boolean drainLane() {
+    if (pauseState.get() != RUNNING || lane.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < LANE_BATCH && pauseState.get() == RUNNING; i++) {
+      LaneItem item = lane.poll();
+      if (item == null) {
+        break;
+      }
+      V8Inspector target = targetOf(item);
+      if (target != null) {
+        worker.dispatchBudgeted(() -> send(target, item.message()));
+      }
+    }
+    return true;
+  }
+
+  void resetPauseClock() {
+    pausedAccumNanos = 0;
+  }
+
+  private void attach(Lease lease, ClientSession session,
+      CompletableFuture<InspectorSession> opened) {
+    if (worker.lease() != lease || lease.isEnded()
+        || worker.state() == WorkerState.RETIRING || worker.isStopped()) {
+      reserved.decrementAndGet();
+      opened.completeExceptionally(new WorkerRetiredException("the worker of tenant '"
+          + lease.tenantId + "' was recycled before the session opened"));
+      return;
+    }
+    try {
+      ensureControl();
+      session.v8 = worker.runtime().createV8Inspector("tenant:" + lease.tenantId);
+      session.v8.addListeners(session);
+      clients.put(session.id(), session);
+      if (!controlDebuggerEnabled) {
+        // V8 pauses only while some session has the debugger enabled; the control session
+        // must see every pause, so it enables its debugger while any client is attached.
+        control.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "Debugger.enable"));
+        controlDebuggerEnabled = true;
+      }
+      opened.complete(session);
+    } catch (Throwable t) {
+      reserved.decrementAndGet();
+      opened.completeExceptionally(new PoolException("could not open an inspector session for "
+          + "tenant '" + lease.tenantId + "': " + t.getMessage(), t));
+    }
+  }
+
+  private void ensureControl() {
+    if (control == null) {
+      control = worker.runtime().createV8Inspector("isolate-pool-control");
+      control.addListeners(new ControlListener());
+    }
+  }
+
+  /** Runs queued session opens; called from callbacks inside the pause loop. */
+  private void runInLoopOps() {
+    Runnable op;
+    while ((op = inLoopOps.poll()) != null) {
+      op.run();
+    }
+  }
+
+  private void closeNative(ClientSession session) {
+    ClientSession removed = clients.remove(session.id());
+    if (removed == null) {
+      return;
+    }
+    reserved.decrementAndGet();
+    session.detach(DetachReason.CLIENT_CLOSED);
+    closeQuietly(session.v8);
+    if (clients.isEmpty() && controlDebuggerEnabled && control != null
+        && pauseState.get() == RUNNING) {
+      controlDebuggerEnabled = false;
+      send(control, CdpMessages.request(controlIds.incrementAndGet(), "Debugger.disable"));
+    }
+  }
+
+  /** Teardown step 3: tell every client why, then close every native session. */
+  void detachAll(DetachReason reason) {
+    List<ClientSession> all = new ArrayList<>(clients.values());
+    for (ClientSession session : all) {
+      session.detach(reason);
+      closeQuietly(session.v8);
+      clients.remove(session.id());
+      reserved.decrementAndGet();
+    }
+    closeQuietly(releaser);
+    releaser = null;
+    closeQuietly(control);
+    control = null;
+    controlDebuggerEnabled = false;
+    while (lane.poll() != null) {
+      // Messages for sessions that no longer exist.
+    }
+    Runnable op;
+    while ((op = inLoopOps.poll()) != null) {
+      op.run(); // each sees the ending lease and fails its open
+    }
+    pauseState.set(RUNNING);
+    pauseStartedNanos = 0;
+    pausedAccumNanos = 0;
+    waitingForDebugger = false;
+    enderOwner = null;
+  }
+
+  private static void closeQuietly(V8Inspector inspector) {
+    if (inspector != null) {
+      try {
+        inspector.close();
+      } catch (Throwable t) {
+        LOG.warn("closing an inspector session failed", t);
+      }
+    }
+  }
+
+  /**
+   * Blocks this worker thread in V8's wait-for-debugger loop until a client sends
+   * {@code Runtime.runIfWaitingForDebugger} or the timeout passes. If a client released it, the
+   * script then pauses on its first statement, as {@code node --inspect-brk} does.
+   */
+  void waitForDebugger() {
+    ensureControl();
+    releaser = worker.runtime().createV8Inspector("isolate-pool-releaser");
+    releaser.addListeners(new ControlListener());
+    waitReleased = false;
+    releaseSent = false;
+    waitDeadlineNanos = System.nanoTime() + config.waitForDebuggerTimeout().toNanos();
+    waitingForDebugger = true;
+    enterPause();
+    try {
+      control.waitForDebugger();
+    } finally {
+      waitingForDebugger = false;
+      leavePause();
+      closeQuietly(releaser);
+      releaser = null;
+    }
+    if (!releaseSent && controlDebuggerEnabled) {
+      // Released by a client, not by the timeout.
+      control.schedulePauseOnNextStatement("Break on start", "{}");
+    }
+  }
+
+  private void enterPause() {
+    pauseStartedNanos = System.nanoTime();
+    pauseLimitFired = false;
+    pauseState.set(PENDING);
+    worker.setState(worker.state(), WorkerState.PAUSED);
+    nudge();
+  }
+
+  private void leavePause() {
+    long started = pauseStartedNanos;
+    if (started != 0) {
+      pausedAccumNanos += System.nanoTime() - started;
+    }
+    pauseStartedNanos = 0;
+    enderOwner = null;
+    pauseState.set(RUNNING);
+    if (worker.state() == WorkerState.PAUSED) {
+      worker.setState(WorkerState.PAUSED, WorkerState.RUNNING);
+    }
+    worker.wake();
+  }
+
+  /** Worker thread, inside the pause loop: a response to the pool's in-flight ender arrived. */
+  void enderAnswered(Object owner, long id, boolean error) {
+    if (owner != enderOwner || id != enderId) {
+      return;
+    }
+    boolean loopEnds = !error && (!enderIsRelease || waitReleased);
+    enderOwner = null;
+    if (!loopEnds && pauseState.compareAndSet(ENDING, OPEN)) {
+      scheduleDrain();
+    }
+  }
+
+  boolean isEnder(Object owner) {
+    return owner == enderOwner;
+  }
+
+  /** V8 released its wait-for-debugger loop (worker thread, before the releasing response). */
+  void waitReleased() {
+    waitReleased = true;
+  }
+
+  /** Listener of the control and releaser sessions (worker thread). */
+  private final class ControlListener implements IV8InspectorListener {
+    @Override
+    public void receiveNotification(String message) {
+      if (CdpMessages.isNotification(message, "Debugger.paused")) {
+        if (pauseState.get() == RUNNING) {
+          enterPause();
+        }
+      } else if (CdpMessages.isNotification(message, "Debugger.resumed")) {
+        leavePause();
+      }
+    }
+
+    @Override
+    public void receiveResponse(String message) {
+      long id = CdpMessages.responseId(message);
+      if (Thread.currentThread() != worker.thread) {
+        return; // a probe that lost its race, dispatched outside the loop: nothing to learn
+      }
+      if (isEnder(WorkerInspector.this)) {
+        enderAnswered(WorkerInspector.this, id, CdpMessages.isError(message));
+      }
+      if (pauseState.compareAndSet(PENDING, OPEN)) {
+        scheduleDrain();
+      }
+      if (pauseState.get() != RUNNING) {
+        runInLoopOps();
+      }
+    }
+
+    @Override
+    public void runIfWaitingForDebugger(int contextGroupId) {
+      waitReleased = true;
+    }
+
+    @Override
+    public void flushProtocolNotifications() {}
+
+    @Override
+    public void sendRequest(String message) {}
+  }
+}

@@ -21,6 +21,9 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Map<String, Command> commands = new LinkedHashMap<>();
     commands.put("warm-call", WarmCallRunner::main);
+    commands.put("cold-lease", dev.isolatepool.benchmarks.lease.ColdLeaseDriver::main);
+    commands.put("churn", dev.isolatepool.benchmarks.churn.ChurnDriver::main);
+    commands.put("density", dev.isolatepool.benchmarks.density.DensityDriver::main);
     commands.put("jmh", org.openjdk.jmh.Main::main);
     if (args.length == 0 || !commands.containsKey(args[0])) {
       System.out.println("usage: java [-Dlong=true] [-D<knob>=<value>] -jar benchmarks.jar <command>");

@@ -36,7 +36,7 @@ public final class ChurnDriver {
 
   /** One phase's numbers. */
   public record Phase(String name, int tenants, long calls, double seconds, long evictions,
-      long leases, LatencyRecorder all, LatencyRecorder hot, Map<String, Long> errors) {
+      long leases, long hotLeases, LatencyRecorder all, LatencyRecorder hot, Map<String, Long> errors) {
     double callsPerSecond() {
       return calls / seconds;
     }
@@ -70,6 +70,8 @@ public final class ChurnDriver {
     System.out.println("churn: seed=" + s.seed() + " (replay with -Dseed=" + s.seed() + ")");
     LongAdder retiring = new LongAdder();
     LongAdder leases = new LongAdder();
+    LongAdder hotLeases = new LongAdder();
+    String hotTenant = tenant(0);
     try (IsolatePool pool = IsolatePool.builder()
         .name("bench-churn")
         .maxWorkers(s.workers())
@@ -79,6 +81,9 @@ public final class ChurnDriver {
             retiring.increment();
           } else if (to == WorkerState.LEASED && from == WorkerState.IDLE) {
             leases.increment();
+            if (hotTenant.equals(tenant)) {
+              hotLeases.increment();
+            }
           }
         })
         .build()) {
@@ -87,20 +92,20 @@ public final class ChurnDriver {
         pool.deploy(tenant(t), scriptUrl(t), SCRIPT).join();
       }
       Phase quiet = run(pool, "quiet (" + quietTenants + " tenants)", quietTenants, s,
-          s.seed(), retiring, leases);
+          s.seed(), retiring, leases, hotLeases);
       long deployStart = System.nanoTime();
       for (int t = quietTenants; t < s.tenants(); t++) {
         pool.deploy(tenant(t), scriptUrl(t), SCRIPT).join();
       }
       double deploySeconds = (System.nanoTime() - deployStart) / 1e9;
       Phase churn = run(pool, "churn (" + s.tenants() + " tenants)", s.tenants(), s,
-          s.seed() + 1, retiring, leases);
+          s.seed() + 1, retiring, leases, hotLeases);
       return new Result(quiet, churn, deploySeconds);
     }
   }
 
   private static Phase run(IsolatePool pool, String name, int tenants, Settings s, long seed,
-      LongAdder retiring, LongAdder leases) throws InterruptedException {
+      LongAdder retiring, LongAdder leases, LongAdder hotLeases) throws InterruptedException {
     Zipf zipf = new Zipf(tenants, s.zipf());
     SplittableRandom root = new SplittableRandom(seed);
     LatencyRecorder[] all = new LatencyRecorder[s.clients()];
@@ -110,6 +115,7 @@ public final class ChurnDriver {
     CountDownLatch done = new CountDownLatch(s.clients());
     long retiringBefore = retiring.sum();
     long leasesBefore = leases.sum();
+    long hotLeasesBefore = hotLeases.sum();
     long start = System.nanoTime();
     long end = start + s.seconds() * 1_000_000_000L;
     for (int c = 0; c < s.clients(); c++) {
@@ -154,7 +160,7 @@ public final class ChurnDriver {
       hotMerged.merge(hot[c]);
     }
     return new Phase(name, tenants, calls.get(), seconds, retiring.sum() - retiringBefore,
-        leases.sum() - leasesBefore, allMerged, hotMerged, new TreeMap<>(errors));
+        leases.sum() - leasesBefore, hotLeases.sum() - hotLeasesBefore, allMerged, hotMerged, new TreeMap<>(errors));
   }
 
   static String tenant(int rank) {
@@ -179,12 +185,12 @@ public final class ChurnDriver {
     for (Phase p : List.of(r.quiet(), r.churn())) {
       rows.add(List.of(p.name(), Long.toString(p.calls()), String.format("%.0f",
               p.callsPerSecond()), String.format("%.1f", p.evictionsPerSecond()),
-          Long.toString(p.leases()), LatencyRecorder.micros(p.all().percentile(50)),
+          Long.toString(p.leases()), Long.toString(p.hotLeases()), LatencyRecorder.micros(p.all().percentile(50)),
           LatencyRecorder.micros(p.all().percentile(99)), Integer.toString(p.hot().count()),
           LatencyRecorder.micros(p.hot().percentile(50)),
           LatencyRecorder.micros(p.hot().percentile(99)), p.errors().toString()));
     }
-    report.table(List.of("phase", "calls", "calls/s", "evictions/s", "new leases",
+    report.table(List.of("phase", "calls", "calls/s", "evictions/s", "new leases", "hot re-leases",
         "all p50 us", "all p99 us", "hot calls", "hot p50 us", "hot p99 us", "errors"), rows);
     report.line("Ratios churn ÷ quiet (anchor): throughput "
         + Report.ratio(r.churn().callsPerSecond() / r.quiet().callsPerSecond())

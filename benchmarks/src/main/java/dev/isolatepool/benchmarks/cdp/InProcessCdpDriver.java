@@ -18,9 +18,17 @@ import java.util.List;
 public final class InProcessCdpDriver {
   private InProcessCdpDriver() {}
 
+  /** The pool's numbers and the anchor's. */
+  record Result(RoundTripSuite.Result pool, LatencyRecorder raw) {}
+
   public static void main(String[] args) throws Exception {
     RoundTripSuite.Settings s = RoundTripSuite.Settings.fromFlags();
-    int isolates = Flags.intValue("isolates", 50, 50);
+    Result result = measure(s, Flags.intValue("isolates", 50, 50));
+    report(s, result.pool(), result.raw());
+  }
+
+  /** The pool first (its V8 flags apply), then the anchor in the same JVM. */
+  static Result measure(RoundTripSuite.Settings s, int isolates) throws Exception {
     RoundTripSuite.Result ours;
     try (PoolEndpoint endpoint = new PoolEndpoint(isolates,
         (s.sessions() + isolates - 1) / isolates)) {
@@ -28,7 +36,7 @@ public final class InProcessCdpDriver {
     }
     LatencyRecorder raw = RawInspectorAnchor.sequential(s.warmup(), s.sequential());
     System.out.println("  raw V8Inspector sequential " + raw.summaryMicros());
-    report(s, ours, raw);
+    return new Result(ours, raw);
   }
 
   static void report(RoundTripSuite.Settings s, RoundTripSuite.Result ours, LatencyRecorder raw) {

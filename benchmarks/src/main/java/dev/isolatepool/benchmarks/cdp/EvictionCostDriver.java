@@ -94,7 +94,7 @@ public final class EvictionCostDriver {
         // notices were counted during warm-up too
         rows.add(new Row(n, evicted, closed, notices.get(), n * (warmup + reps)));
         System.out.println("evict with " + n + " sessions: future " + evicted.summaryMicros()
-            + "; all sinks closed " + closed.summaryMicros());
+            + "; last sink closed " + closed.summaryMicros());
       }
     }
     return rows;

@@ -135,7 +135,10 @@ public final class ChurnDriver {
               }
             } catch (CompletionException e) {
               Throwable cause = e.getCause() == null ? e : e.getCause();
-              errors.merge(cause.getClass().getSimpleName(), 1L, Long::sum);
+              if (errors.merge(cause.getClass().getSimpleName(), 1L, Long::sum) == 1L) {
+                System.out.println("churn: first " + cause.getClass().getSimpleName() + " after "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms: " + cause.getMessage());
+              }
               continue;
             }
             long nanos = System.nanoTime() - t0;
@@ -171,7 +174,7 @@ public final class ChurnDriver {
     return "file:///tenants/" + rank + "/handle.js";
   }
 
-  static void report(Settings s, Result r) {
+  public static void report(Settings s, Result r) {
     Report report = new Report("churn", "Tenant churn with Zipf access");
     report.line(String.format("%d tenants over %d workers, %d client threads (synchronous calls),"
             + " %d s per phase, Zipf exponent %.2f, seed %d (hot tenant = rank 0, p=%.3f)",

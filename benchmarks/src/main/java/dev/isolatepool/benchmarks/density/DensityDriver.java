@@ -130,7 +130,7 @@ public final class DensityDriver {
     System.out.println("POINT " + count + " " + ProcStatus.rssBytes() + " " + ProcStatus.threads());
   }
 
-  static void report(int max, int step, String xmx, List<Series> series) {
+  public static void report(int max, int step, String xmx, List<Series> series) {
     Report report = new Report("density", "Density: live leased isolates per GiB RSS");
     report.line("Each series in a fresh JVM (-Xmx" + xmx + "); RSS = VmRSS of that JVM, which"
         + " includes the JVM itself; marginal = (RSS - RSS at 0) / isolates. max=" + max

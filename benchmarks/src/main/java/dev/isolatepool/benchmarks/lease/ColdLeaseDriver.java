@@ -106,7 +106,7 @@ public final class ColdLeaseDriver {
     }
   }
 
-  static void report(int samples, int warmup, Result r) {
+  public static void report(int samples, int warmup, Result r) {
     Report report = new Report("cold-lease", "New-tenant cold lease");
     report.line(samples + " samples after " + warmup + " warm-up; pool maxWorkers=4, minIdle=2;"
         + " each sample waits (untimed) for an idle worker, then times evaluate(newTenant, \"1+1\")"

@@ -6,6 +6,10 @@ import java.net.http.HttpClient;
 final class GatewayEndpoint {
   private GatewayEndpoint() {}
 
+  static boolean available() {
+    return false;
+  }
+
   static CdpEndpoint start(int isolates, int sessionsPerIsolate, HttpClient client) {
     throw new UnsupportedOperationException("the inspector gateway is not on main yet");
   }

@@ -23,7 +23,7 @@ final class RoundTripSuite {
   record Settings(int warmup, int sequential, int pipelined, int inFlight, int sessions,
       int perSession) {
     static Settings fromFlags() {
-      return new Settings(Flags.intValue("warmup", 1000, 5000),
+      return new Settings(Flags.intValue("warmup", 5000, 20_000),
           Flags.intValue("sequential", 2000, 20_000), Flags.intValue("pipelined", 20_000, 200_000),
           Flags.intValue("inFlight", 64, 64), Flags.intValue("sessions", 200, 200),
           Flags.intValue("perSession", 50, 500));

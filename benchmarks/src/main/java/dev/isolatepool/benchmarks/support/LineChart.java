@@ -129,7 +129,13 @@ public final class LineChart {
     if (!logY) {
       maxY = yTicks[yTicks.length - 1];
     }
+    boolean integerX = series.values().stream().flatMap(List::stream)
+        .allMatch(p -> p[0] == Math.rint(p[0]));
     double[] xTicks = niceTicks(minX, maxX);
+    if (integerX) {
+      // Whole-number x values (workers, isolates): no ticks at fractions.
+      xTicks = java.util.Arrays.stream(xTicks).filter(t -> t == Math.rint(t)).toArray();
+    }
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
     final double x0 = minX;

@@ -1,6 +1,7 @@
 package dev.isolatepool.benchmarks;
 
 import dev.isolatepool.benchmarks.call.WarmCallRunner;
+import dev.isolatepool.benchmarks.support.Machine;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +38,8 @@ public final class Bench {
       }
       return;
     }
+    // The machine is shared: record the load before the run; each report adds the load after it.
+    System.setProperty("bench.startLoad", Machine.loadAverage());
     commands.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
     // Worker and JMH threads may be non-daemon; a finished benchmark must not hang the shell.
     System.exit(0);

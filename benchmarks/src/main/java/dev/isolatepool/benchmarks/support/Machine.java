@@ -15,13 +15,13 @@ import java.util.List;
 public final class Machine {
   private Machine() {}
 
-  /** One markdown-friendly line: date, cores, CPU, memory, JDK, OS, load. */
+  /** One markdown-friendly line: date, cores, CPU, memory, JDK, OS. */
   public static String describe() {
-    return String.format("%s; %d cores (%s); %s RAM; JDK %s (%s); %s %s; load average %s",
+    return String.format("%s; %d cores (%s); %s RAM; JDK %s (%s); %s %s",
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
         Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(),
         System.getProperty("java.runtime.version"), System.getProperty("java.vm.name"),
-        System.getProperty("os.name"), System.getProperty("os.arch"), loadAverage());
+        System.getProperty("os.name"), System.getProperty("os.arch"));
   }
 
   /** A short form for chart footnotes: date, cores, memory, JDK. */

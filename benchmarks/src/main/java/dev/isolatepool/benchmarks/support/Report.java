@@ -45,7 +45,9 @@ public final class Report {
 
   /** Prints the block and writes it to {@code <outputDir>/<slug>-<time>.md}; returns the file. */
   public Path finish() {
-    text.append("- Finished: load average ").append(Machine.loadAverage()).append('\n');
+    text.append("- Load average (1/5/15 min) at start: ")
+        .append(System.getProperty("bench.startLoad", "not recorded"))
+        .append("; at the end: ").append(Machine.loadAverage()).append('\n');
     String block = text.toString();
     System.out.println();
     System.out.println(block);

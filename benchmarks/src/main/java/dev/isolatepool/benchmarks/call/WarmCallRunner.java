@@ -34,8 +34,8 @@ public final class WarmCallRunner {
   static final List<String> IMPLS = List.of("isolatePool", "pinned", "javetPool", "javetPoolNoGc");
 
   /** One implementation at one thread count. NaN where JMH did not produce a result. */
-  public record Row(String impl, int threads, double opsPerSecond, double p50Micros,
-      double p99Micros) {}
+  public record Row(String impl, int threads, double opsPerSecond, double meanMicros,
+      double p50Micros, double p99Micros) {}
 
   /** How long and how often to measure. */
   public record Settings(List<Integer> threads, List<String> impls, int forks, int warmups,
@@ -86,6 +86,7 @@ public final class WarmCallRunner {
 
   private static Row toRow(String impl, int threads, Collection<RunResult> results) {
     double ops = Double.NaN;
+    double mean = Double.NaN;
     double p50 = Double.NaN;
     double p99 = Double.NaN;
     for (RunResult r : results) {
@@ -95,11 +96,12 @@ public final class WarmCallRunner {
       if (r.getParams().getMode() == Mode.Throughput) {
         ops = r.getPrimaryResult().getScore() * 1_000_000; // ops/us -> ops/s
       } else if (r.getParams().getMode() == Mode.SampleTime) {
+        mean = r.getPrimaryResult().getScore();
         p50 = r.getPrimaryResult().getStatistics().getPercentile(50);
         p99 = r.getPrimaryResult().getStatistics().getPercentile(99);
       }
     }
-    return new Row(impl, threads, ops, p50, p99);
+    return new Row(impl, threads, ops, mean, p50, p99);
   }
 
   /** Prints and writes the report and the throughput chart. */
@@ -117,12 +119,12 @@ public final class WarmCallRunner {
       Optional<Row> pinned = find(rows, "pinned", row.threads());
       Optional<Row> javet = find(rows, "javetPoolNoGc", row.threads());
       table.add(List.of(row.impl(), Integer.toString(row.threads()), fmt(row.opsPerSecond(), 0),
-          fmt(row.p50Micros(), 1), fmt(row.p99Micros(), 1),
+          fmt(row.meanMicros(), 1), fmt(row.p50Micros(), 1), fmt(row.p99Micros(), 1),
           ratio(row.opsPerSecond(), pinned.map(Row::opsPerSecond)),
           ratio(row.p50Micros(), pinned.map(Row::p50Micros)),
           ratio(row.opsPerSecond(), javet.map(Row::opsPerSecond))));
     }
-    report.table(List.of("impl", "threads", "ops/s", "p50 us", "p99 us",
+    report.table(List.of("impl", "threads", "ops/s (thrpt)", "mean us (sample)", "p50 us", "p99 us",
         "ops/s ÷ pinned", "p50 ÷ pinned", "ops/s ÷ javetPoolNoGc"), table);
     List<String> missing = rows.stream().filter(r -> Double.isNaN(r.opsPerSecond()))
         .map(r -> r.impl() + "@" + r.threads() + "t").collect(Collectors.toList());

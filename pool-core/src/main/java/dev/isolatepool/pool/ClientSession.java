@@ -70,7 +70,8 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       return;
     }
     inspector.enqueue(this, cdpMessage, envelope.id(),
-        CdpMessages.PAUSE_ENDERS.contains(envelope.method()));
+        CdpMessages.PAUSE_ENDERS.contains(envelope.method()),
+        "Debugger.pause".equals(envelope.method()));
   }
 
   @Override

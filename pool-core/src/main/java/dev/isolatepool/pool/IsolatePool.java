@@ -167,22 +167,36 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   /**
-   * Ends the tenant's lease: sessions get {@code target_closed}, the worker is recycled. The
-   * future completes when the teardown is done, which waits for a call in progress to return.
+   * Ends the tenant's lease: its sessions get {@code target_evicted} (they may reconnect and
+   * reach the tenant's next isolate) and the worker is recycled. A call in progress finishes
+   * first; the future completes when the teardown is done.
    */
   public CompletableFuture<Void> evict(String tenantId) {
+    return evict(tenantId, false, DetachReason.TARGET_EVICTED);
+  }
+
+  /**
+   * Like {@link #evict(String)}, but with {@code force} a running call is terminated and a
+   * paused one taken out of its pause: the caller gets a {@link WorkerRetiredException}.
+   */
+  public CompletableFuture<Void> evict(String tenantId, boolean force) {
+    return evict(tenantId, force, DetachReason.TARGET_EVICTED);
+  }
+
+  private CompletableFuture<Void> evict(String tenantId, boolean force, DetachReason reason) {
     checkTenant(tenantId);
-    Lease lease = leases.getIfPresent(tenantId);
+    Lease lease = leases.policy().getIfPresentQuietly(tenantId);
     if (lease == null) {
       return CompletableFuture.completedFuture(null);
     }
-    endLease(tenantId, lease, DetachReason.TARGET_CLOSED);
+    lease.end(reason, force);
+    leases.asMap().remove(tenantId, lease);
     return lease.retired;
   }
 
   /** Forgets the tenant's deployed scripts and evicts it. */
   public CompletableFuture<Void> removeTenant(String tenantId) {
-    CompletableFuture<Void> evicted = evict(tenantId);
+    CompletableFuture<Void> evicted = evict(tenantId, false, DetachReason.TARGET_CLOSED);
     deployments.remove(tenantId);
     return evicted;
   }
@@ -198,7 +212,8 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   public Optional<WorkerInfo> workerOfTenant(String tenantId) {
-    Lease lease = leases.getIfPresent(tenantId);
+    // Quietly: looking must not count as use, or watching a tenant would keep it leased.
+    Lease lease = leases.policy().getIfPresentQuietly(tenantId);
     return lease == null || lease.isEnded() ? Optional.empty() : Optional.of(lease.worker.info());
   }
 
@@ -426,7 +441,12 @@ public final class IsolatePool implements AutoCloseable {
         w.watchdogTick(now);
       }
       List<Waiter> expired = new ArrayList<>();
+      PoolStats atTimeout = null;
       synchronized (lock) {
+        Waiter first = waiters.peek();
+        if (first != null && now - first.deadlineNanos > 0) {
+          atTimeout = stats(); // before the expired waiters leave the count
+        }
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
           Waiter waiter = it.next();
           if (now - waiter.deadlineNanos > 0) {
@@ -446,10 +466,9 @@ public final class IsolatePool implements AutoCloseable {
         }
         workers.removeIf(w -> w.state() == WorkerState.CLOSED && !w.thread.isAlive());
       }
-      PoolStats stats = expired.isEmpty() ? null : stats();
       for (Waiter waiter : expired) {
         waiter.future.completeExceptionally(new PoolExhaustedException(waiter.tenantId,
-            config.acquireTimeout().toMillis(), stats));
+            config.acquireTimeout().toMillis(), atTimeout == null ? stats() : atTimeout));
       }
     } catch (Throwable t) {
       LOG.error("watchdog tick failed", t);

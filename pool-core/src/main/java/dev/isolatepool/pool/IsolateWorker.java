@@ -39,6 +39,9 @@ final class IsolateWorker implements Runnable {
       + "p=JSON.parse;return function(name,args){const f=g[name];if(typeof f!=='function')"
       + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
       + "p(args));return r===undefined?'null':s(r);};})()";
+  /** The call helper with a break before the call, for a pause requested while idle. */
+  private static final String BREAKING_CALL_HELPER = CALL_HELPER.replace("const f=g[name];",
+      "const f=g[name];debugger;");
   private static final String JSON_HELPER =
       "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
           + "return r===undefined?'null':r;};})()";
@@ -61,6 +64,7 @@ final class IsolateWorker implements Runnable {
   // Owned by the worker thread; read elsewhere only under workLock.
   private volatile V8Runtime runtime;
   private V8ValueFunction callHelper;
+  private V8ValueFunction breakingCallHelper;
   private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
   private int leasesOnIsolate;
@@ -105,6 +109,16 @@ final class IsolateWorker implements Runnable {
     lease = newLease;
     leasesTotal++;
     setState(WorkerState.IDLE, WorkerState.LEASED);
+    // Before any session op or task of the tenant: its code is there when a debugger attaches.
+    post(() -> {
+      if (lease == newLease && !newLease.replayed) {
+        try {
+          replay(newLease);
+        } catch (Throwable t) {
+          LOG.info("replaying tenant {} failed; its first call will report it", newLease.tenantId);
+        }
+      }
+    });
   }
 
   /** Queues a tenant task; rejects it with a clear error when the mailbox is full. */
@@ -443,10 +457,17 @@ final class IsolateWorker implements Runnable {
     if (waitForDebugger) {
       inspector.waitForDebugger();
     }
-    runtime.getExecutor(source).setResourceName(url).executeVoid();
+    runtime.getExecutor(withBreak(source)).setResourceName(url).executeVoid();
   }
 
   String call(String function, String argsJson) throws JavetException {
+    if (inspector.takeBreakOnNextTask()) {
+      if (breakingCallHelper == null) {
+        breakingCallHelper = runtime.getExecutor(BREAKING_CALL_HELPER)
+            .setResourceName("isolate-pool:call").execute();
+      }
+      return breakingCallHelper.callString(null, function, argsJson);
+    }
     if (callHelper == null) {
       callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
     }
@@ -458,9 +479,23 @@ final class IsolateWorker implements Runnable {
       jsonHelper = runtime.getExecutor(JSON_HELPER).setResourceName("isolate-pool:json").execute();
     }
     String url = "isolate-pool:eval/" + (++evalCounter);
-    try (V8Value value = runtime.getExecutor(source).setResourceName(url).execute()) {
+    try (V8Value value = runtime.getExecutor(withBreak(source)).setResourceName(url).execute()) {
       return jsonHelper.callString(null, value);
     }
+  }
+
+  /**
+   * Every fresh context, before tenant code: the inspector exists (scripts compiled before it are
+   * invisible to debuggers) and console calls can't crash the JVM.
+   */
+  private void prepareContext() throws JavetException {
+    inspector.ensureControl();
+    ConsoleGuard.install(runtime);
+  }
+
+  /** On the first line, so that line numbers and breakpoints by line stay where they were. */
+  private String withBreak(String source) {
+    return inspector.takeBreakOnNextTask() ? "debugger;" + source : source;
   }
 
   // ---------------------------------------------------------------- life cycle (worker thread)
@@ -472,11 +507,13 @@ final class IsolateWorker implements Runnable {
     afterIsolateCreated();
   }
 
-  private void afterIsolateCreated() {
+  private void afterIsolateCreated() throws JavetException {
+    prepareContext();
     isolateCreatedNanos = System.nanoTime();
     leasesOnIsolate = 0;
     nearHeapLimitHit = false;
     callHelper = null;
+    breakingCallHelper = null;
     jsonHelper = null;
     // A new instance every time: Javet ignores re-setting the same one, and resetIsolate drops it.
     runtime.setNearHeapLimitCallback(new IJavetNearHeapLimitCallback() {
@@ -532,6 +569,8 @@ final class IsolateWorker implements Runnable {
       }
       if (recreated) {
         afterIsolateCreated();
+      } else if (!close) {
+        prepareContext();
       }
     } catch (Throwable t) {
       LOG.warn("worker {}: reset failed, replacing the runtime", contextGroupId, t);
@@ -557,7 +596,8 @@ final class IsolateWorker implements Runnable {
   }
 
   private void closeHelpers() {
-    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, jsonHelper}) {
+    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, breakingCallHelper,
+        jsonHelper}) {
       if (helper != null) {
         try {
           helper.close();
@@ -567,6 +607,7 @@ final class IsolateWorker implements Runnable {
       }
     }
     callHelper = null;
+    breakingCallHelper = null;
     jsonHelper = null;
   }
 

@@ -54,6 +54,8 @@ final class WorkerInspector {
   static final int OPEN = 2;
   static final int ENDING = 3;
   private static final int LANE_BATCH = 64;
+  private static final long NUDGE_RETRY_NANOS = 20_000_000;
+  private static final long STUCK_SEND_NANOS = 100_000_000;
   /** Control-session ids live far above client ids so the two never meet in logs. */
   private static final long CONTROL_ID_BASE = 1_000_000_000L;
 
@@ -67,6 +69,9 @@ final class WorkerInspector {
   private final AtomicLong controlIds = new AtomicLong(CONTROL_ID_BASE);
   private final Map<String, ClientSession> clients = new ConcurrentHashMap<>();
   private final AtomicInteger reserved = new AtomicInteger();
+  /** Threads inside Javet's sendRequest for this runtime: they may be waiting for its lock. */
+  private final AtomicInteger inSend = new AtomicInteger();
+  private volatile long sendStartedNanos;
 
   // Written on the worker thread; read by relay jobs.
   private volatile V8Inspector control;
@@ -80,11 +85,14 @@ final class WorkerInspector {
 
   // Pause clock (the call's time budget excludes paused time).
   private volatile long pauseStartedNanos;
+  private volatile long lastNudgeNanos;
   private volatile long pausedAccumNanos;
   private volatile boolean pauseLimitFired;
   private volatile boolean waitingForDebugger;
   private volatile long waitDeadlineNanos;
   private volatile boolean waitReleased;
+  /** A client asked to pause while nothing ran: the next task starts with a break. */
+  private volatile boolean breakOnNextTask;
   private volatile boolean releaseSent;
 
   WorkerInspector(IsolateWorker worker, PoolConfig config, Executor relay) {
@@ -95,7 +103,7 @@ final class WorkerInspector {
 
   /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
   private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
-      boolean ender) {}
+      boolean ender, boolean pause) {}
 
   int sessionCount() {
     return clients.size();
@@ -133,8 +141,8 @@ final class WorkerInspector {
   }
 
   /** Queues a validated client message for V8 (any thread, never blocks). */
-  void enqueue(ClientSession client, String message, long id, boolean ender) {
-    lane.offer(new LaneItem(client, false, message, id, ender));
+  void enqueue(ClientSession client, String message, long id, boolean ender, boolean pause) {
+    lane.offer(new LaneItem(client, false, message, id, ender, pause));
     if (pauseState.get() == OPEN) {
       scheduleDrain();
     } else {
@@ -180,6 +188,18 @@ final class WorkerInspector {
     if (started == 0) {
       return;
     }
+    long sending = sendStartedNanos;
+    if (pauseState.get() == OPEN && sending != 0 && now - sending > STUCK_SEND_NANOS
+        && draining.compareAndSet(true, false)) {
+      // A relay job is stuck in Javet waiting for the V8 lock: its message was posted before it
+      // blocked, so another job can carry on with the lane in order.
+      scheduleDrain();
+    }
+    if (pauseState.get() == PENDING && now - lastNudgeNanos > NUDGE_RETRY_NANOS) {
+      // The probe lost its race (posted before the loop ran) and was answered off the worker
+      // thread, or is still waiting: ask again until the loop itself answers.
+      nudge();
+    }
     if (waitingForDebugger) {
       if (now > waitDeadlineNanos && !releaseSent) {
         sendRelease();
@@ -202,13 +222,13 @@ final class WorkerInspector {
   private void sendRelease() {
     releaseSent = true;
     lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
-        "Runtime.runIfWaitingForDebugger"), -1, true));
+        "Runtime.runIfWaitingForDebugger"), -1, true, false));
     afterPoolItem();
   }
 
   private void sendControl(String method, boolean ender) {
     long id = controlIds.incrementAndGet();
-    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender));
+    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false));
     afterPoolItem();
   }
 
@@ -222,14 +242,11 @@ final class WorkerInspector {
 
   /** Asks for a callback inside the pause loop by posting a no-op on the control session. */
   private void nudge() {
+    lastNudgeNanos = System.nanoTime();
     relay.execute(() -> {
       V8Inspector c = control;
       if (c != null && pauseState.get() != RUNNING) {
-        try {
-          c.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.probe"));
-        } catch (Throwable t) {
-          LOG.debug("probe failed", t);
-        }
+        send(c, CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.probe"));
       }
     });
   }
@@ -252,19 +269,23 @@ final class WorkerInspector {
         if (target == null) {
           continue;
         }
+        LOG.debug("worker {}: relaying {}", worker.contextGroupId, item.message());
         if (item.ender()) {
           enderOwner = item.client() == null ? this : item.client();
           enderId = item.id();
           enderIsRelease = item.onReleaser()
               || item.message().contains("\"Runtime.runIfWaitingForDebugger\"");
           pauseState.set(ENDING);
+          // The loop may end on this very message before Javet checks whether it runs; then
+          // this thread waits for the V8 lock until the call returns. Give up the lane first.
+          draining.set(false);
           send(target, item.message());
-          break;
+          return;
         }
         send(target, item.message());
       }
     } finally {
-      draining.set(false);
+      draining.compareAndSet(true, false);
     }
     if (pauseState.get() == OPEN && !lane.isEmpty()) {
       scheduleDrain();
@@ -278,11 +299,16 @@ final class WorkerInspector {
     return item.onReleaser() ? releaser : control;
   }
 
-  private static void send(V8Inspector target, String message) {
+  private void send(V8Inspector target, String message) {
+    inSend.incrementAndGet();
+    sendStartedNanos = System.nanoTime();
     try {
       target.sendRequest(message);
     } catch (Throwable t) {
       LOG.warn("sendRequest failed", t);
+    } finally {
+      sendStartedNanos = 0;
+      inSend.decrementAndGet();
     }
   }
 
@@ -311,9 +337,26 @@ final class WorkerInspector {
       V8Inspector target = targetOf(item);
       if (target != null) {
         worker.dispatchBudgeted(() -> send(target, item.message()));
+        if (item.pause()) {
+          // V8 acknowledges a pause on an idle isolate but never pauses (measured with Javet
+          // 5.0.6): the pool breaks at the start of the next task itself.
+          breakOnNextTask = true;
+        }
       }
     }
     return true;
+  }
+
+  /**
+   * Worker thread, at the start of a task: whether it must begin with a break. Only while a
+   * client is attached, since a break with nobody to resume it would just wait for the limit.
+   */
+  boolean takeBreakOnNextTask() {
+    if (!breakOnNextTask) {
+      return false;
+    }
+    breakOnNextTask = false;
+    return controlDebuggerEnabled && !clients.isEmpty();
   }
 
   void resetPauseClock() {
@@ -348,9 +391,10 @@ final class WorkerInspector {
     }
   }
 
-  private void ensureControl() {
+  /** Worker thread, outside any V8 call: the runtime's own session exists. */
+  void ensureControl() {
     if (control == null) {
-      control = worker.runtime().createV8Inspector("isolate-pool-control");
+      control = worker.runtime().createV8Inspector("isolate " + worker.contextGroupId);
       control.addListeners(new ControlListener());
     }
   }
@@ -378,8 +422,22 @@ final class WorkerInspector {
     }
   }
 
-  /** Teardown step 3: tell every client why, then close every native session. */
+  /**
+   * Teardown step 3: tell every client why, then close every native session. First waits for
+   * relay threads still inside Javet (blocked on the V8 lock, which is free now that the worker
+   * is between calls): an isolate must never be closed under a thread waiting for its lock.
+   */
   void detachAll(DetachReason reason) {
+    pauseState.set(RUNNING);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (inSend.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    if (inSend.get() > 0) {
+      LOG.error("worker {}: {} relay threads still inside Javet after 10 s",
+          worker.contextGroupId, inSend.get());
+    }
     List<ClientSession> all = new ArrayList<>(clients.values());
     for (ClientSession session : all) {
       session.detach(reason);
@@ -403,6 +461,7 @@ final class WorkerInspector {
     pauseStartedNanos = 0;
     pausedAccumNanos = 0;
     waitingForDebugger = false;
+    breakOnNextTask = false;
     enderOwner = null;
   }
 
@@ -439,12 +498,13 @@ final class WorkerInspector {
       releaser = null;
     }
     if (!releaseSent && controlDebuggerEnabled) {
-      // Released by a client, not by the timeout.
-      control.schedulePauseOnNextStatement("Break on start", "{}");
+      // Released by a client, not by the timeout: break on start, like --inspect-brk.
+      breakOnNextTask = true;
     }
   }
 
   private void enterPause() {
+    LOG.debug("worker {}: pause announced", worker.contextGroupId);
     pauseStartedNanos = System.nanoTime();
     pauseLimitFired = false;
     pauseState.set(PENDING);
@@ -453,6 +513,7 @@ final class WorkerInspector {
   }
 
   private void leavePause() {
+    LOG.debug("worker {}: pause ended (state {})", worker.contextGroupId, pauseState.get());
     long started = pauseStartedNanos;
     if (started != 0) {
       pausedAccumNanos += System.nanoTime() - started;
@@ -510,6 +571,7 @@ final class WorkerInspector {
         enderAnswered(WorkerInspector.this, id, CdpMessages.isError(message));
       }
       if (pauseState.compareAndSet(PENDING, OPEN)) {
+        LOG.debug("worker {}: pause loop confirmed by response {}", worker.contextGroupId, id);
         scheduleDrain();
       }
       if (pauseState.get() != RUNNING) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A CdpSink backed by a bounded queue, with helpers to await responses and notifications. */
-public final class QueueSink implements CdpSink {
+public class QueueSink implements CdpSink {
   public final BlockingQueue<String> messages;
   public final CompletableFuture<DetachReason> closed = new CompletableFuture<>();
   private final List<String> seen = new ArrayList<>();

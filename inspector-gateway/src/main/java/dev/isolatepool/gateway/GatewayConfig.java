@@ -1,0 +1,28 @@
+package dev.isolatepool.gateway;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The validated, immutable settings of one gateway. Built only by {@link InspectorGatewayBuilder}.
+ *
+ * @param allowedHosts lower-case host names accepted in the Host header besides IP literals,
+ *     {@code localhost} and {@code localhost6}
+ * @param allowedOrigins lower-case origins accepted besides DevTools' own
+ *     ({@code devtools://}, {@code chrome-devtools://})
+ * @param authorizer null in {@link GatewayMode#LOCAL_DEVELOPMENT}
+ */
+record GatewayConfig(
+    String bindAddress,
+    int port,
+    GatewayMode mode,
+    TenantAuthorizer authorizer,
+    Set<String> allowedHosts,
+    Set<String> allowedOrigins,
+    int maxInboundMessageBytes,
+    int maxSessionsPerTarget,
+    int maxSessionsPerTenant,
+    int maxMessagesPerSecond,
+    long maxOutboundBufferBytes,
+    Duration handshakeTimeout,
+    int ioThreads) {}

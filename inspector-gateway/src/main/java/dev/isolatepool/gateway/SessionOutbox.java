@@ -1,0 +1,87 @@
+package dev.isolatepool.gateway;
+
+import dev.isolatepool.inspector.CdpSink;
+import dev.isolatepool.inspector.DetachReason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The pool-facing end of one WebSocket session: a bounded outbound queue drained by the
+ * channel's event loop. {@link #offer} runs on a pool thread and never blocks: it counts the
+ * message's UTF-8 bytes against {@code maxBytes} (queued here plus written to Netty but not yet
+ * to the socket), enqueues it and makes sure one drain task is scheduled. The drain writes every
+ * queued message as one unmasked, unfragmented text frame and flushes once, so a burst of
+ * responses costs one wake-up and one syscall.
+ *
+ * <p>When the budget is exceeded {@link #offer} returns false and the pool ends the session
+ * with {@link DetachReason#SLOW_CONSUMER}; the worker never waits for a slow client.
+ */
+final class SessionOutbox implements CdpSink {
+  private final Channel channel;
+  private final long maxBytes;
+  private final Consumer<DetachReason> onClosed;
+  private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong pendingBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::drain;
+
+  /**
+   * @param onClosed called on the pool thread that ends the session; must only hand off
+   */
+  SessionOutbox(Channel channel, long maxBytes, Consumer<DetachReason> onClosed) {
+    this.channel = channel;
+    this.maxBytes = maxBytes;
+    this.onClosed = onClosed;
+  }
+
+  @Override
+  public boolean offer(String cdpMessage) {
+    if (!channel.isActive()) {
+      return true; // the connection is gone and its session is being closed; drop quietly
+    }
+    long size = ByteBufUtil.utf8Bytes(cdpMessage);
+    if (pendingBytes.addAndGet(size) > maxBytes) {
+      pendingBytes.addAndGet(-size);
+      return false;
+    }
+    queue.add(cdpMessage);
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(drainTask);
+      } catch (RejectedExecutionException e) {
+        queue.clear(); // the gateway is stopping; the channel closes with it
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void closed(DetachReason reason) {
+    onClosed.accept(reason);
+  }
+
+  /** Writes everything queued. Event loop only. */
+  void drain() {
+    drainScheduled.set(false);
+    String message = queue.poll();
+    if (message == null) {
+      return;
+    }
+    do {
+      ByteBuf text = ByteBufUtil.writeUtf8(channel.alloc(), message);
+      int size = text.readableBytes();
+      channel.write(new TextWebSocketFrame(text))
+          .addListener(written -> pendingBytes.addAndGet(-size));
+      message = queue.poll();
+    } while (message != null);
+    channel.flush();
+  }
+}

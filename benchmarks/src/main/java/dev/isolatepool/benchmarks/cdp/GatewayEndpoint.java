@@ -1,16 +1,74 @@
 package dev.isolatepool.benchmarks.cdp;
 
+import dev.isolatepool.gateway.InspectorGateway;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.concurrent.TimeUnit;
 
-/** Our inspector gateway, in-process over an IsolatePool. Filled in once the gateway is on main. */
-final class GatewayEndpoint {
-  private GatewayEndpoint() {}
+/**
+ * Our inspector gateway, started in the benchmark's own JVM over an IsolatePool with
+ * {@code isolates} tenants (one worker each), in local-development mode on 127.0.0.1 and a free
+ * port. Session {@code i} connects to tenant {@code i % isolates}'s stable WebSocket URL.
+ * {@link #newGateway} holds the settings shared with the out-of-process run
+ * ({@link GatewayServerMain}): the per-session message-rate limit is raised far above what one
+ * session can send, so the limiter is not what is measured; every other gateway setting is its
+ * default (one Netty event-loop thread).
+ */
+final class GatewayEndpoint implements CdpEndpoint {
+  private final PoolEndpoint tenants;
+  private final InspectorGateway gateway;
+  private final HttpClient client;
 
-  static boolean available() {
-    return false;
+  private GatewayEndpoint(PoolEndpoint tenants, InspectorGateway gateway, HttpClient client) {
+    this.tenants = tenants;
+    this.gateway = gateway;
+    this.client = client;
   }
 
   static CdpEndpoint start(int isolates, int sessionsPerIsolate, HttpClient client) {
-    throw new UnsupportedOperationException("the inspector gateway is not on main yet");
+    PoolEndpoint tenants = new PoolEndpoint(isolates, sessionsPerIsolate);
+    try {
+      return new GatewayEndpoint(tenants, newGateway(tenants, sessionsPerIsolate), client);
+    } catch (RuntimeException e) {
+      tenants.close();
+      throw e;
+    }
+  }
+
+  /** A started gateway over {@code tenants}' pool with the benchmark's settings. */
+  static InspectorGateway newGateway(PoolEndpoint tenants, int sessionsPerIsolate) {
+    int sessions = Math.max(2, sessionsPerIsolate + 1);
+    return InspectorGateway.builder(tenants.pool())
+        .port(0)
+        .maxSessionsPerTarget(sessions)
+        .maxSessionsPerTenant(sessions)
+        .maxMessagesPerSecond(10_000_000)
+        .build()
+        .start();
+  }
+
+  @Override
+  public String name() {
+    return "our gateway, client's JVM";
+  }
+
+  @Override
+  public int targets() {
+    return tenants.targets();
+  }
+
+  @Override
+  public CdpConnection open(int index) throws Exception {
+    URI url = URI.create(gateway.webSocketUrl(PoolEndpoint.tenant(index % tenants.targets())));
+    return WebSocketConnection.open(client, url).get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    try {
+      gateway.close();
+    } finally {
+      tenants.close();
+    }
   }
 }

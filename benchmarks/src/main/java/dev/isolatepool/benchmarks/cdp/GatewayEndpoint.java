@@ -63,12 +63,29 @@ final class GatewayEndpoint implements CdpEndpoint {
     return WebSocketConnection.open(client, url).get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Checks that no WebSocket channel outlived its client (waiting up to 5 s for closes to land),
+   * then stops the gateway and closes the pool, which checks for leaked sessions.
+   */
   @Override
   public void close() {
     try {
-      gateway.close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (gateway.openConnections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      if (gateway.openConnections() > 0) {
+        throw new IllegalStateException(gateway.openConnections() + " gateway connections still"
+            + " open after every client closed its WebSocket");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
-      tenants.close();
+      try {
+        gateway.close();
+      } finally {
+        tenants.close();
+      }
     }
   }
 }

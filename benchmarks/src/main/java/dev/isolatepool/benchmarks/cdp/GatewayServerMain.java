@@ -14,7 +14,7 @@ import java.io.IOException;
 public final class GatewayServerMain {
   private GatewayServerMain() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     int isolates = Integer.parseInt(args[0]);
     int sessionsPerIsolate = Integer.parseInt(args[1]);
     try (PoolEndpoint tenants = new PoolEndpoint(isolates, sessionsPerIsolate);
@@ -26,6 +26,15 @@ public final class GatewayServerMain {
       System.out.flush();
       while (System.in.read() >= 0) {
         // wait for the parent to close our stdin
+      }
+      // Same leak check as in-process: every client closed its WebSocket before stdin closed.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (gateway.openConnections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      if (gateway.openConnections() > 0) {
+        System.err.println(gateway.openConnections() + " gateway connections still open");
+        System.exit(3);
       }
     }
   }

@@ -50,8 +50,28 @@ final class PoolEndpoint implements CdpEndpoint {
     return PoolSessionConnection.open(pool, tenant(index % targets)).get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Closes the pool after checking that no inspector session outlived its client: every
+   * session the run opened was closed, so every worker must report zero sessions (waiting up
+   * to 5 s for the asynchronous closes to land).
+   */
   @Override
   public void close() {
-    pool.close();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      int leaked;
+      while ((leaked = pool.workers().stream().mapToInt(w -> w.sessions()).sum()) > 0
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      if (leaked > 0) {
+        throw new IllegalStateException(leaked + " inspector sessions still open on the pool"
+            + " after every client closed its session: " + pool.workers());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      pool.close();
+    }
   }
 }

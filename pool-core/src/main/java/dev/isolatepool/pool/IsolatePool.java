@@ -186,6 +186,9 @@ public final class IsolatePool implements AutoCloseable {
   private CompletableFuture<Void> evict(String tenantId, boolean force, DetachReason reason) {
     checkTenant(tenantId);
     Lease lease = leases.policy().getIfPresentQuietly(tenantId);
+    if (lease == null && force) {
+      lease = retiringLease(tenantId); // escalate an eviction that waits for its caller
+    }
     if (lease == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -339,6 +342,17 @@ public final class IsolatePool implements AutoCloseable {
     }
   }
 
+  /** An ended lease whose worker has not torn it down yet (a call still holds it). */
+  private Lease retiringLease(String tenantId) {
+    for (IsolateWorker w : workers) {
+      Lease l = w.lease();
+      if (l != null && l.tenantId.equals(tenantId) && !l.retired.isDone()) {
+        return l;
+      }
+    }
+    return null;
+  }
+
   private void endLease(String tenantId, Lease lease, DetachReason reason) {
     lease.end(reason, false);
     leases.asMap().remove(tenantId, lease);
@@ -352,6 +366,16 @@ public final class IsolatePool implements AutoCloseable {
     // Caffeine's thread: only post; the worker tears down on its own thread.
     lease.end(cause == RemovalCause.EXPLICIT ? DetachReason.TARGET_CLOSED
         : DetachReason.TARGET_EVICTED, false);
+  }
+
+  /**
+   * The worker measured a new heap size for the lease (worker thread). Caffeine weighs an entry
+   * only when it is written, so rewrite it; over the total heap budget the coldest leases go.
+   */
+  void heapMeasured(Lease lease) {
+    if (config.maxTotalHeapBytes() > 0 && !lease.isEnded()) {
+      leases.asMap().computeIfPresent(lease.tenantId, (t, current) -> current);
+    }
   }
 
   private int leaseWeightKiB(Lease lease) {

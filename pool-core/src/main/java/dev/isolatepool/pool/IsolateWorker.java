@@ -6,10 +6,14 @@ import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Locker;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.IV8ValuePromise;
+import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.isolatepool.inspector.DetachReason;
 import java.util.List;
@@ -38,7 +42,7 @@ final class IsolateWorker implements Runnable {
   private static final String CALL_HELPER = "(function(){const g=globalThis,s=JSON.stringify,"
       + "p=JSON.parse;return function(name,args){const f=g[name];if(typeof f!=='function')"
       + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
-      + "p(args));return r===undefined?'null':s(r);};})()";
+      + "p(args));if(r instanceof Promise){return r;}return r===undefined?'null':s(r);};})()";
   /** The call helper with a break before the call, for a pause requested while idle. */
   private static final String BREAKING_CALL_HELPER = CALL_HELPER.replace("const f=g[name];",
       "const f=g[name];debugger;");
@@ -65,8 +69,10 @@ final class IsolateWorker implements Runnable {
   private volatile V8Runtime runtime;
   private V8ValueFunction callHelper;
   private V8ValueFunction breakingCallHelper;
+  private V8Locker v8Lock;
   private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
+  private long maxAgeNanos;
   private int leasesOnIsolate;
   private int tasksSinceHeapCheck;
   private int evalCounter;
@@ -108,7 +114,7 @@ final class IsolateWorker implements Runnable {
   void bind(Lease newLease) {
     lease = newLease;
     leasesTotal++;
-    setState(WorkerState.IDLE, WorkerState.LEASED);
+    setState(WorkerState.LEASED);
     // Before any session op or task of the tenant: its code is there when a debugger attaches.
     post(() -> {
       if (lease == newLease && !newLease.replayed) {
@@ -232,7 +238,7 @@ final class IsolateWorker implements Runnable {
     } catch (Throwable t) {
       LOG.error("worker {} could not create its V8 runtime", contextGroupId, t);
       stopped = true;
-      setState(state.get(), WorkerState.CLOSED);
+      setState(WorkerState.CLOSED);
       pool.workerClosed(this, t);
       return;
     }
@@ -240,9 +246,11 @@ final class IsolateWorker implements Runnable {
     while (!stopped) {
       Runnable op = control.poll();
       if (op != null) {
+        releaseV8Lock(); // teardown resets and closes; nothing may hold the isolate's lock
         runControl(op);
         continue;
       }
+      holdV8Lock();
       if (inspector.drainLane()) {
         continue;
       }
@@ -251,7 +259,49 @@ final class IsolateWorker implements Runnable {
         execute(task);
         continue;
       }
+      releaseV8Lock();
       LockSupport.park(this);
+    }
+    releaseV8Lock();
+    if (state.get() != WorkerState.CLOSED) {
+      // The runtime could not be recreated: this worker is gone; the pool replaces it.
+      Lease l = lease;
+      if (l != null) {
+        l.end(DetachReason.TARGET_RECREATED, false); // the tenant's next call leases anew
+      }
+      inspector.detachAll(DetachReason.TARGET_RECREATED);
+      failQueued(DetachReason.TARGET_RECREATED);
+      setState(WorkerState.CLOSED);
+      pool.workerClosed(this, null);
+    }
+  }
+
+  /**
+   * Holds the isolate's V8 lock for a whole burst of work. Javet's sendRequest dispatches, on
+   * whichever thread takes the lock, every message queued natively by anyone; a relay thread
+   * that lost its race with the end of a pause waits for that lock. Holding it between calls
+   * keeps such a relay waiting until the worker has dispatched everything itself.
+   */
+  private void holdV8Lock() {
+    if (v8Lock == null && runtime != null && !runtime.isClosed()) {
+      try {
+        v8Lock = runtime.getV8Locker();
+      } catch (JavetException e) {
+        LOG.warn("worker {}: could not take the V8 lock", contextGroupId, e);
+      }
+    }
+  }
+
+  /** Flushes what relays left in Javet's queues (on this thread), then lets the lock go. */
+  private void releaseV8Lock() {
+    if (v8Lock != null) {
+      inspector.flushNativeQueues();
+      try {
+        v8Lock.close();
+      } catch (JavetException e) {
+        LOG.warn("worker {}: could not release the V8 lock", contextGroupId, e);
+      }
+      v8Lock = null;
     }
   }
 
@@ -267,7 +317,7 @@ final class IsolateWorker implements Runnable {
     return runtime;
   }
 
-  void setState(WorkerState expected, WorkerState next) {
+  void setState(WorkerState next) {
     WorkerState from = state.getAndSet(next);
     if (from != next) {
       Lease l = lease;
@@ -280,10 +330,6 @@ final class IsolateWorker implements Runnable {
         }
       }
     }
-  }
-
-  private void setState(WorkerState next) {
-    setState(state.get(), next);
   }
 
   private <T> void execute(WorkerTask<T> task) {
@@ -418,7 +464,11 @@ final class IsolateWorker implements Runnable {
 
   private Throwable enforceHeapQuota(Lease l) {
     tasksSinceHeapCheck = 0;
+    long before = heapUsed;
     long used = heapUsedNow();
+    if (Math.abs(used - before) > Math.max(1L << 20, before / 8)) {
+      pool.heapMeasured(l);
+    }
     if (used > config.tenantHeapQuotaBytes()) {
       runtime.lowMemoryNotification();
       used = heapUsedNow();
@@ -466,21 +516,65 @@ final class IsolateWorker implements Runnable {
         breakingCallHelper = runtime.getExecutor(BREAKING_CALL_HELPER)
             .setResourceName("isolate-pool:call").execute();
       }
-      return breakingCallHelper.callString(null, function, argsJson);
+      return settle(breakingCallHelper.call(null, function, argsJson), function);
     }
-    if (callHelper == null) {
-      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
-    }
-    return callHelper.callString(null, function, argsJson);
+    return settle(callHelper().call(null, function, argsJson), function);
   }
 
-  String evaluate(String source) throws JavetException {
+  /**
+   * The helper's answer: JSON text, or a promise from an async handler. V8 runs microtasks when
+   * the call returns, so a promise that needs no timer or I/O has settled by now.
+   */
+  private String settle(V8Value answer, String function) throws JavetException {
+    try (V8Value value = answer) {
+      if (value instanceof V8ValueString text) {
+        return text.getValue();
+      }
+      if (value instanceof V8ValuePromise promise) {
+        promise.markAsHandled();
+        switch (promise.getState()) {
+          case IV8ValuePromise.STATE_FULFILLED -> {
+            try (V8Value result = promise.getResult()) {
+              return json(result);
+            }
+          }
+          case IV8ValuePromise.STATE_REJECTED -> {
+            try (V8Value reason = promise.getResult()) {
+              throw new ScriptException("the promise returned by " + function
+                  + " was rejected: " + reason, null, 0, false, null);
+            }
+          }
+          default -> throw new ScriptException("the promise returned by " + function
+              + " did not settle within the call (timers and I/O are not available)", null, 0,
+              false, null);
+        }
+      }
+      return json(value);
+    }
+  }
+
+  private String json(V8Value value) throws JavetException {
+    return jsonHelper().callString(null, value);
+  }
+
+  private V8ValueFunction jsonHelper() throws JavetException {
     if (jsonHelper == null) {
       jsonHelper = runtime.getExecutor(JSON_HELPER).setResourceName("isolate-pool:json").execute();
     }
+    return jsonHelper;
+  }
+
+  private V8ValueFunction callHelper() throws JavetException {
+    if (callHelper == null) {
+      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
+    }
+    return callHelper;
+  }
+
+  String evaluate(String source) throws JavetException {
     String url = "isolate-pool:eval/" + (++evalCounter);
     try (V8Value value = runtime.getExecutor(withBreak(source)).setResourceName(url).execute()) {
-      return jsonHelper.callString(null, value);
+      return json(value);
     }
   }
 
@@ -491,6 +585,9 @@ final class IsolateWorker implements Runnable {
   private void prepareContext() throws JavetException {
     inspector.ensureControl();
     ConsoleGuard.install(runtime);
+    // Before tenant code: the helpers capture JSON and Reflect as the context made them.
+    callHelper();
+    jsonHelper();
   }
 
   /** On the first line, so that line numbers and breakpoints by line stay where they were. */
@@ -510,6 +607,10 @@ final class IsolateWorker implements Runnable {
   private void afterIsolateCreated() throws JavetException {
     prepareContext();
     isolateCreatedNanos = System.nanoTime();
+    // Up to 2.5% less, so isolates created together are not all recreated together.
+    long age = config.maxIsolateAge().toNanos();
+    maxAgeNanos = age - (long) (age * 0.025 * java.util.concurrent.ThreadLocalRandom.current()
+        .nextDouble());
     leasesOnIsolate = 0;
     nearHeapLimitHit = false;
     callHelper = null;
@@ -548,7 +649,7 @@ final class IsolateWorker implements Runnable {
     setState(WorkerState.RETIRING);
     inspector.detachAll(reason);
     lease = null;
-    failQueued(old, reason);
+    failQueued(reason);
     boolean recreated = false;
     closeHelpers();
     try {
@@ -621,7 +722,7 @@ final class IsolateWorker implements Runnable {
     if (leasesOnIsolate + 1 >= config.maxLeasesPerIsolate()) {
       return "lease_count";
     }
-    if (System.nanoTime() - isolateCreatedNanos > config.maxIsolateAge().toNanos()) {
+    if (System.nanoTime() - isolateCreatedNanos > maxAgeNanos) {
       return "age";
     }
     return null;
@@ -653,7 +754,7 @@ final class IsolateWorker implements Runnable {
     }
   }
 
-  private void failQueued(Lease old, DetachReason reason) {
+  private void failQueued(DetachReason reason) {
     WorkerTask<?> task;
     while ((task = mailbox.poll()) != null) {
       task.future.completeExceptionally(new WorkerRetiredException("worker " + contextGroupId

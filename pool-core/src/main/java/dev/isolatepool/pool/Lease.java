@@ -57,8 +57,9 @@ final class Lease {
       endReason = reason;
     }
     if (force) {
-      holders.set(ENDED);
-      worker.retire(this, endReason, true);
+      if (holders.getAndSet(ENDED) != ENDED || !retired.isDone()) {
+        worker.retire(this, endReason, true);
+      }
     } else if (holders.compareAndSet(0, ENDED)) {
       worker.retire(this, endReason, false);
     }

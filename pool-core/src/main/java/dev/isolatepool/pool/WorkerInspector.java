@@ -56,6 +56,7 @@ final class WorkerInspector {
   private static final int LANE_BATCH = 64;
   private static final long NUDGE_RETRY_NANOS = 20_000_000;
   private static final long STUCK_SEND_NANOS = 100_000_000;
+  private static final long FLUSH_WAIT_NANOS = 2_000_000;
   /** Control-session ids live far above client ids so the two never meet in logs. */
   private static final long CONTROL_ID_BASE = 1_000_000_000L;
 
@@ -71,6 +72,9 @@ final class WorkerInspector {
   private final AtomicInteger reserved = new AtomicInteger();
   /** Threads inside Javet's sendRequest for this runtime: they may be waiting for its lock. */
   private final AtomicInteger inSend = new AtomicInteger();
+  /** Counts relay sends; the worker flushes Javet's queues before unlocking if it moved. */
+  private final AtomicLong relayEpoch = new AtomicLong();
+  private long flushedEpoch;
   private volatile long sendStartedNanos;
 
   // Written on the worker thread; read by relay jobs.
@@ -103,7 +107,7 @@ final class WorkerInspector {
 
   /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
   private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
-      boolean ender, boolean pause) {}
+      boolean ender, boolean pause, boolean afterClose) {}
 
   int sessionCount() {
     return clients.size();
@@ -142,7 +146,7 @@ final class WorkerInspector {
 
   /** Queues a validated client message for V8 (any thread, never blocks). */
   void enqueue(ClientSession client, String message, long id, boolean ender, boolean pause) {
-    lane.offer(new LaneItem(client, false, message, id, ender, pause));
+    lane.offer(new LaneItem(client, false, message, id, ender, pause, false));
     if (pauseState.get() == OPEN) {
       scheduleDrain();
     } else {
@@ -153,9 +157,17 @@ final class WorkerInspector {
   /** Client side close: the native session is closed in the worker's main loop. */
   void closeFromClient(ClientSession session) {
     worker.post(() -> closeNative(session));
-    if (pauseState.get() != RUNNING && openClients() == 0) {
-      // Nobody is left to resume the script.
-      sendControl("Debugger.resume", true);
+    if (pauseState.get() != RUNNING) {
+      // Its native session can only close after the pause; until then its breakpoints would
+      // stop the script again. Disabling its debugger agent removes them now.
+      long id = controlIds.incrementAndGet();
+      lane.offer(new LaneItem(session, false, CdpMessages.request(id, "Debugger.disable"), id,
+          false, false, true));
+      if (openClients() == 0) {
+        sendControl("Debugger.resume", true); // nobody is left to resume the script
+      } else {
+        afterPoolItem();
+      }
     }
     worker.wake();
   }
@@ -222,13 +234,14 @@ final class WorkerInspector {
   private void sendRelease() {
     releaseSent = true;
     lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
-        "Runtime.runIfWaitingForDebugger"), -1, true, false));
+        "Runtime.runIfWaitingForDebugger"), -1, true, false, false));
     afterPoolItem();
   }
 
   private void sendControl(String method, boolean ender) {
     long id = controlIds.incrementAndGet();
-    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false));
+    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false,
+        false));
     afterPoolItem();
   }
 
@@ -294,12 +307,15 @@ final class WorkerInspector {
 
   private V8Inspector targetOf(LaneItem item) {
     if (item.client() != null) {
-      return item.client().isOpen() ? item.client().v8 : null;
+      return item.client().isOpen() || item.afterClose() ? item.client().v8 : null;
     }
     return item.onReleaser() ? releaser : control;
   }
 
   private void send(V8Inspector target, String message) {
+    if (Thread.currentThread() != worker.thread) {
+      relayEpoch.incrementAndGet();
+    }
     inSend.incrementAndGet();
     sendStartedNanos = System.nanoTime();
     try {
@@ -337,14 +353,43 @@ final class WorkerInspector {
       V8Inspector target = targetOf(item);
       if (target != null) {
         worker.dispatchBudgeted(() -> send(target, item.message()));
-        if (item.pause()) {
-          // V8 acknowledges a pause on an idle isolate but never pauses (measured with Javet
-          // 5.0.6): the pool breaks at the start of the next task itself.
+        if (item.pause() && pauseState.get() == RUNNING) {
+          // V8 acknowledges a pause on an idle isolate but does not pause the next script
+          // (measured with Javet 5.0.6); it keeps the request and honours it after the next
+          // debugger event instead. The pool drops V8's request and breaks at the start of
+          // the next task itself, once. Only the agent that took the request can drop it.
+          target.cancelPauseOnNextStatement();
           breakOnNextTask = true;
         }
       }
     }
     return true;
+  }
+
+  /**
+   * Worker thread, holding the V8 lock, about to release it: dispatches on this thread whatever
+   * relays left in Javet's native queues (a message posted just as a pause loop ended stays
+   * there), so a relay that then takes the lock finds nothing to dispatch.
+   */
+  void flushNativeQueues() {
+    V8Inspector c = control;
+    if (c == null || (relayEpoch.get() == flushedEpoch && inSend.get() == 0)) {
+      return;
+    }
+    long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
+    do {
+      flushedEpoch = relayEpoch.get();
+      try {
+        c.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.flush"));
+      } catch (Throwable t) {
+        LOG.warn("flush failed", t);
+      }
+      if (inSend.get() == 0) {
+        return;
+      }
+      // A relay is between its check and its post, or waiting for the lock we hold.
+      Thread.onSpinWait();
+    } while (System.nanoTime() < deadline);
   }
 
   /**
@@ -508,7 +553,7 @@ final class WorkerInspector {
     pauseStartedNanos = System.nanoTime();
     pauseLimitFired = false;
     pauseState.set(PENDING);
-    worker.setState(worker.state(), WorkerState.PAUSED);
+    worker.setState(WorkerState.PAUSED);
     nudge();
   }
 
@@ -522,7 +567,7 @@ final class WorkerInspector {
     enderOwner = null;
     pauseState.set(RUNNING);
     if (worker.state() == WorkerState.PAUSED) {
-      worker.setState(WorkerState.PAUSED, WorkerState.RUNNING);
+      worker.setState(WorkerState.RUNNING);
     }
     worker.wake();
   }

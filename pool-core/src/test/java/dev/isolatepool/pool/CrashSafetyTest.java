@@ -13,4 +13,18 @@ class CrashSafetyTest {
   void scenarioEndsCleanly(String scenario) throws Exception {
     ForkedJvm.runAndAssertClean(CrashScenarios.class, scenario);
   }
+
+  /** Fixed seeds, printed by the scenario; replay one with -Dstress.seed=N. */
+  @org.junit.jupiter.api.Test
+  void pauseRelayStress() throws Exception {
+    String seed = System.getProperty("stress.seed", "20261124");
+    ForkedJvm.runAndAssertClean(CrashScenarios.class, "pauseRelayStress", seed);
+  }
+
+  @org.junit.jupiter.api.Test
+  void chaos() throws Exception {
+    String seed = System.getProperty("chaos.seed", "424242");
+    String ops = System.getProperty("chaos.ops", "2000");
+    ForkedJvm.runAndAssertClean(CrashScenarios.class, "chaos", seed, ops);
+  }
 }

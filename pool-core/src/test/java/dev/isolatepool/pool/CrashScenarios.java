@@ -39,6 +39,8 @@ public final class CrashScenarios {
       case "sessionChurnWhileRunning" -> sessionChurnWhileRunning();
       case "consoleEdgeCases" -> consoleEdgeCases();
       case "heapBomb" -> heapBomb();
+      case "pauseRelayStress" -> PauseRelayStress.run(Long.parseLong(args[1]));
+      case "chaos" -> ChaosRun.run(Long.parseLong(args[1]), Integer.parseInt(args[2]));
       default -> fail("unknown scenario " + scenario);
     }
     System.out.printf("scenario %s passed in %d ms%n", scenario,
@@ -88,7 +90,11 @@ public final class CrashScenarios {
       CompletableFuture<String> call = pool.call("t", "handle", "[{\"items\":[1]}]");
       sink.awaitNotification("Debugger.paused");
       // The caller still holds the lease: the forced path terminates and resumes.
-      pool.evict("t", true).get(20, TimeUnit.SECONDS);
+      CompletableFuture<Void> polite = pool.evict("t"); // waits for the paused caller...
+      Thread.sleep(100);
+      expect(!polite.isDone(), "a polite eviction waits for the paused call");
+      pool.evict("t", true).get(20, TimeUnit.SECONDS); // ...until forced
+      polite.get(20, TimeUnit.SECONDS);
       expectFailure(call, "the paused call fails once its worker is torn down");
       expect(sink.closed.get(20, TimeUnit.SECONDS) != null, "session closed");
       expect(pool.call("t", "handle", "[{\"items\":[3]}]").get(20, TimeUnit.SECONDS)
@@ -145,11 +151,11 @@ public final class CrashScenarios {
       pool.deploy("t", URL, HANDLER).get();
       QueueSink sink = new QueueSink();
       InspectorSession s = attach(pool, "t", sink);
-      breakAt(s, sink, 2);
-      CompletableFuture<String> call = pool.call("t", "handle", "[{\"items\":[4]}]");
+      breakAt(s, sink, 2); // inside the loop: it would be hit again if it outlived the client
+      CompletableFuture<String> call = pool.call("t", "handle", "[{\"items\":[4,5,6]}]");
       sink.awaitNotification("Debugger.paused");
       s.close();
-      expect(call.get(20, TimeUnit.SECONDS).equals("{\"total\":4}"),
+      expect(call.get(5, TimeUnit.SECONDS).equals("{\"total\":15}"),
           "the script resumes when its last debugger leaves");
       awaitSessions(pool, "t", 0);
     }

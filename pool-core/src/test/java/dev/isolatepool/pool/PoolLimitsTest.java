@@ -185,6 +185,12 @@ class PoolLimitsTest {
           thrown.getMessage());
       assertTrue(failureOf(pool.call("t", "missing", "[]")).getMessage()
           .contains("no global function named missing"));
+      pool.deploy("t", "file:///async.js", "async function ok(x){ await null; return {x}; }\n"
+          + "async function no(){ throw new Error('async kaput'); }\n"
+          + "function never(){ return new Promise(() => {}); }").get();
+      assertEquals("{\"x\":3}", pool.call("t", "ok", "[3]").get(), "async handlers are awaited");
+      assertTrue(failureOf(pool.call("t", "no", "[]")).getMessage().contains("async kaput"));
+      assertTrue(failureOf(pool.call("t", "never", "[]")).getMessage().contains("did not settle"));
     }
   }
 }

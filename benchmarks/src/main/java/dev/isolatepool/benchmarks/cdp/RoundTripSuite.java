@@ -1,0 +1,104 @@
+package dev.isolatepool.benchmarks.cdp;
+
+import dev.isolatepool.benchmarks.support.Flags;
+import dev.isolatepool.benchmarks.support.LatencyRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The same CDP measurements for every endpoint, with the same client code:
+ * <ol>
+ *   <li>sequential round trips of {@code Runtime.evaluate("1+1")} on one session (after a
+ *       warm-up), giving p50/p99;</li>
+ *   <li>pipelined: {@code inFlight} requests outstanding on one session, giving throughput and
+ *       latency under load;</li>
+ *   <li>many sessions at once ({@code sessions} over the endpoint's targets), each with one
+ *       request in flight, giving aggregate throughput and latency.</li>
+ * </ol>
+ */
+final class RoundTripSuite {
+
+  /** Sizes of the three parts. */
+  record Settings(int warmup, int sequential, int pipelined, int inFlight, int sessions,
+      int perSession) {
+    static Settings fromFlags() {
+      return new Settings(Flags.intValue("warmup", 5000, 20_000),
+          Flags.intValue("sequential", 2000, 20_000), Flags.intValue("pipelined", 20_000, 200_000),
+          Flags.intValue("inFlight", 64, 64), Flags.intValue("sessions", 200, 200),
+          Flags.intValue("perSession", 50, 500));
+    }
+  }
+
+  /** One part's numbers. */
+  record Part(LatencyRecorder latencies, double perSecond) {}
+
+  /** All parts for one endpoint; {@code multi} is null if it was not run. */
+  record Result(String endpoint, Part sequential, Part pipelined, Part multi, int multiSessions,
+      int multiTargets) {}
+
+  private RoundTripSuite() {}
+
+  static Result run(CdpEndpoint endpoint, Settings s, boolean multi) throws Exception {
+    System.out.println("cdp: measuring " + endpoint.name());
+    Part sequential;
+    Part pipelined;
+    try (CdpConnection connection = endpoint.open(0)) {
+      new CdpLoad(connection, s.warmup(), 1).start().await(5, TimeUnit.MINUTES);
+      CdpLoad seq = new CdpLoad(connection, s.sequential(), 1).start().await(5, TimeUnit.MINUTES);
+      sequential = new Part(seq.latencies(), seq.perSecond());
+      new CdpLoad(connection, s.warmup(), s.inFlight()).start().await(5, TimeUnit.MINUTES);
+      CdpLoad pipe = new CdpLoad(connection, s.pipelined(), s.inFlight()).start()
+          .await(5, TimeUnit.MINUTES);
+      pipelined = new Part(pipe.latencies(), pipe.perSecond());
+    }
+    System.out.println("  sequential " + sequential.latencies().summaryMicros());
+    System.out.printf("  pipelined(%d) %.0f/s %s%n", s.inFlight(), pipelined.perSecond(),
+        pipelined.latencies().summaryMicros());
+    Part many = multi ? many(endpoint, s) : null;
+    return new Result(endpoint.name(), sequential, pipelined, many, s.sessions(),
+        endpoint.targets());
+  }
+
+  private static Part many(CdpEndpoint endpoint, Settings s) throws Exception {
+    List<CdpConnection> connections = new ArrayList<>();
+    try {
+      for (int i = 0; i < s.sessions(); i++) {
+        connections.add(endpoint.open(i));
+      }
+      // Warm every session once, then measure them all together.
+      List<CdpLoad> loads = new ArrayList<>();
+      for (CdpConnection c : connections) {
+        loads.add(new CdpLoad(c, 5, 1).start());
+      }
+      for (CdpLoad load : loads) {
+        load.await(5, TimeUnit.MINUTES);
+      }
+      loads.clear();
+      long start = System.nanoTime();
+      for (CdpConnection c : connections) {
+        loads.add(new CdpLoad(c, s.perSession(), 1).start());
+      }
+      LatencyRecorder all = new LatencyRecorder();
+      for (CdpLoad load : loads) {
+        load.await(5, TimeUnit.MINUTES);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      for (CdpLoad load : loads) {
+        all.merge(load.latencies());
+      }
+      Part part = new Part(all, all.count() / seconds);
+      System.out.printf("  %d sessions over %d targets: %.0f/s %s%n", s.sessions(),
+          endpoint.targets(), part.perSecond(), all.summaryMicros());
+      return part;
+    } finally {
+      for (CdpConnection c : connections) {
+        try {
+          c.close();
+        } catch (RuntimeException e) {
+          System.out.println("  closing a session failed: " + e);
+        }
+      }
+    }
+  }
+}

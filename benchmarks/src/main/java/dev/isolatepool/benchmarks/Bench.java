@@ -28,6 +28,7 @@ public final class Bench {
     commands.put("cdp-inproc", dev.isolatepool.benchmarks.cdp.InProcessCdpDriver::main);
     commands.put("cdp-evict", dev.isolatepool.benchmarks.cdp.EvictionCostDriver::main);
     commands.put("cdp-gateway", dev.isolatepool.benchmarks.cdp.GatewayCdpDriver::main);
+    commands.put("chaos", dev.isolatepool.benchmarks.reliability.ChaosDriver::main);
     commands.put("jmh", org.openjdk.jmh.Main::main);
     if (args.length == 0 || !commands.containsKey(args[0])) {
       System.out.println("usage: java [-Dlong=true] [-D<knob>=<value>] -jar benchmarks.jar <command>");

@@ -1,0 +1,138 @@
+package dev.isolatepool.benchmarks.reliability;
+
+import dev.isolatepool.gateway.InspectorGateway;
+import dev.isolatepool.pool.IsolatePool;
+import dev.isolatepool.pool.PoolStats;
+import dev.isolatepool.pool.WorkerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * What must be left after a pool and its gateway are closed: no worker, no lease, no inspector
+ * session, no WebSocket channel, and no thread started during the run still alive.
+ *
+ * <p>Javet's own reference count ({@code V8Runtime.getReferenceCount()}) is not reachable
+ * through the pool-core API, so V8 objects are checked indirectly: every worker closed
+ * ({@code stats().total() == 0}; a worker closes its runtime before it ends) and no worker
+ * thread alive. The report says so.
+ *
+ * <p>Not thread-safe; used by the driver thread.
+ */
+final class LeakCheck {
+  /** JVM and library threads that may start lazily during a run and outlive it by design. */
+  private static final List<String> ALLOWED_PREFIXES = List.of(
+      "ForkJoinPool.commonPool-worker", "globalEventExecutor", "Common-Cleaner",
+      "process reaper", "Attach Listener", "Signal Dispatcher", "Notification Thread",
+      "Reference Handler", "Finalizer", "DestroyJavaVM", "threadDeathWatcher",
+      "ObjectCleanerThread", "CompletableFutureDelayScheduler");
+
+  private final Set<Long> threadsBefore;
+  private final List<String> results = new ArrayList<>();
+
+  private LeakCheck(Set<Long> threadsBefore) {
+    this.threadsBefore = threadsBefore;
+  }
+
+  /** Records the threads alive now; call before the pool is built. */
+  static LeakCheck start() {
+    return new LeakCheck(Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getId).collect(Collectors.toSet()));
+  }
+
+  /** Polls for up to 30 s; a correctness wait, not a timing assertion. */
+  void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        results.add("timed out waiting for " + what);
+        return;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** After {@code pool.close()} and {@code gateway.close()}: records each leak as a problem. */
+  void check(IsolatePool pool, InspectorGateway gateway, Tally tally) throws InterruptedException {
+    int sessions = pool.workers().stream().mapToInt(WorkerInfo::sessions).sum();
+    PoolStats stats = pool.stats();
+    List<String> leftThreads = awaitNewThreadsGone();
+    results.add("inspector sessions left: " + sessions);
+    results.add("workers left (stats.total): " + stats.total());
+    results.add("leases left (stats.tenants): " + stats.tenants());
+    results.add("WebSocket channels left (gateway.openConnections): " + gateway.openConnections());
+    results.add("threads started during the run still alive: " + leftThreads.size()
+        + (leftThreads.isEmpty() ? "" : " " + leftThreads));
+    if (sessions != 0) {
+      tally.problem("leaked inspector sessions: " + sessions);
+    }
+    if (stats.total() != 0) {
+      tally.problem("workers left after close: " + stats);
+    }
+    if (stats.tenants() != 0) {
+      tally.problem("leases left after close: " + stats);
+    }
+    if (gateway.openConnections() != 0) {
+      tally.problem("WebSocket channels left: " + gateway.openConnections());
+    }
+    if (!leftThreads.isEmpty()) {
+      tally.problem("threads left: " + leftThreads);
+    }
+    for (String r : results) {
+      if (r.startsWith("timed out")) {
+        tally.problem(r);
+      }
+    }
+  }
+
+  List<String> results() {
+    return results;
+  }
+
+  /**
+   * Javet's V8Host starts two unnamed daemon threads (V8GuardDaemon, V8StatisticsFutureDaemon)
+   * once per process when V8 is first loaded; they are not per pool and not a leak.
+   */
+  private static boolean isProcessSingleton(Thread t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().startsWith("com.caoccao.javet.interop.V8Host$")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void printStacks(List<String> names) {
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (names.contains(t.getName())) {
+        System.out.println("left thread " + t.getName() + " (daemon=" + t.isDaemon() + "):");
+        for (StackTraceElement e : stack) {
+          System.out.println("    at " + e);
+        }
+      }
+    });
+  }
+
+  private List<String> awaitNewThreadsGone() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (;;) {
+      List<String> left = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && !threadsBefore.contains(t.getId()))
+          .filter(t -> t != Thread.currentThread())
+          .filter(t -> !isProcessSingleton(t))
+          .map(Thread::getName)
+          .filter(n -> ALLOWED_PREFIXES.stream().noneMatch(n::startsWith))
+          .sorted().toList();
+      if (left.isEmpty() || System.nanoTime() > deadline) {
+        if (!left.isEmpty()) {
+          printStacks(left);
+        }
+        return left;
+      }
+      Thread.sleep(50);
+    }
+  }
+}

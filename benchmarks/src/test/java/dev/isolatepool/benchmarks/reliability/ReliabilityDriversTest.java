@@ -1,0 +1,24 @@
+package dev.isolatepool.benchmarks.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isolatepool.benchmarks.Bench;
+import dev.isolatepool.testing.ForkedJvm;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs each reliability driver briefly in a child JVM, through the same {@code Bench} entry point
+ * as {@code java -jar benchmarks.jar}. {@link ForkedJvm} asserts exit status 0 (a driver exits 1
+ * on any wrong answer, unclear failure, unanswered request or leak) and that no hs_err file was
+ * written (no JVM crash). Seeds are fixed and printed by the drivers. Never asserts timings.
+ */
+class ReliabilityDriversTest {
+
+  @Test
+  void chaosAnswersEveryRequestAndLeaksNothing() throws Exception {
+    ForkedJvm.Result r = ForkedJvm.runAndAssertClean(Bench.class, "chaos", "-Dseed=20261124",
+        "-Dops=600");
+    assertTrue(r.output().contains("chaos: PASSED"), "verdict line");
+    assertTrue(r.output().contains("threads started during the run still alive: 0"), "threads");
+  }
+}

@@ -42,8 +42,9 @@ public final class ChaosDriver {
     for (String leak : leaks.results()) {
       report.line(leak);
     }
-    report.line("Javet references: not readable through the pool API; every worker closed its "
-        + "runtime (stats.total == 0) and no worker thread is alive");
+    report.line("Javet reference count: not readable through the pool API; checked as: every "
+        + "worker closed its runtime (stats.total == 0), no worker thread alive, and Javet's "
+        + "'not recycled' warnings counted (line above)");
     report.table(List.of("outcome", "count"), t.rows());
     report.finish();
     DriverArgs.verdict("chaos", t);

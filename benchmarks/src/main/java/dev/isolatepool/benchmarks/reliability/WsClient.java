@@ -58,7 +58,8 @@ final class WsClient implements AutoCloseable {
   private final OutputStream out;
   private final Random maskRandom;
   private final Map<Long, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
-  private final AtomicLong nextId = new AtomicLong(1);
+  // Far above the ids fuzzed messages carry, so a fuzzed reply never completes a real request.
+  private final AtomicLong nextId = new AtomicLong(1_000_000);
   private final Object writeLock = new Object();
   private volatile Consumer<String> notifications = m -> { };
   private volatile boolean weClosed;

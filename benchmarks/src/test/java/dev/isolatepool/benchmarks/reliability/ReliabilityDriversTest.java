@@ -30,4 +30,14 @@ class ReliabilityDriversTest {
     assertTrue(r.output().contains("soak: PASSED"), "verdict line");
     assertTrue(r.output().contains("soak growth rule:"), "the rule is printed");
   }
+
+  @Test
+  void fuzzLeavesTheGoodClientServedAndNothingLeaked() throws Exception {
+    ForkedJvm.Result r = ForkedJvm.runAndAssertClean(Bench.class, "fuzz", "-Dseed=20261124",
+        "-Dseconds=5");
+    assertTrue(r.output().contains("fuzz: PASSED"), "verdict line");
+    assertTrue(r.output().contains("good tenant's worker before/after: 1/1")
+        || r.output().matches("(?s).*good tenant's worker before/after: (\\d+)/\\1\\b.*"),
+        "the good tenant kept its worker");
+  }
 }

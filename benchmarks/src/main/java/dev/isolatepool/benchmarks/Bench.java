@@ -31,6 +31,7 @@ public final class Bench {
     commands.put("chaos", dev.isolatepool.benchmarks.reliability.ChaosDriver::main);
     commands.put("soak", dev.isolatepool.benchmarks.reliability.SoakDriver::main);
     commands.put("fuzz", dev.isolatepool.benchmarks.reliability.FuzzDriver::main);
+    commands.put("isolation", dev.isolatepool.benchmarks.reliability.IsolationDriver::main);
     commands.put("jmh", org.openjdk.jmh.Main::main);
     if (args.length == 0 || !commands.containsKey(args[0])) {
       System.out.println("usage: java [-Dlong=true] [-D<knob>=<value>] -jar benchmarks.jar <command>");

@@ -40,4 +40,17 @@ class ReliabilityDriversTest {
         || r.output().matches("(?s).*good tenant's worker before/after: (\\d+)/\\1\\b.*"),
         "the good tenant kept its worker");
   }
+
+  /**
+   * Every good call answered correctly and every attack stopped with its expected error
+   * (TIME_BUDGET, HEAP_QUOTA or a RangeError); the p99 ratio is printed, never asserted.
+   */
+  @Test
+  void isolationStopsEveryAttackAndAnswersEveryGoodCall() throws Exception {
+    ForkedJvm.Result r = ForkedJvm.runAndAssertClean(Bench.class, "isolation", "-Dseconds=3");
+    assertTrue(r.output().contains("isolation: PASSED"), "verdict line");
+    for (String attack : IsolationDriver.ATTACKS.keySet()) {
+      assertTrue(r.output().contains("| attack " + attack + ": "), "attack ran: " + attack);
+    }
+  }
 }

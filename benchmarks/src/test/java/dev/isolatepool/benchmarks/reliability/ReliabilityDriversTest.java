@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isolatepool.benchmarks.Bench;
 import dev.isolatepool.testing.ForkedJvm;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,10 +48,18 @@ class ReliabilityDriversTest {
    */
   @Test
   void isolationStopsEveryAttackAndAnswersEveryGoodCall() throws Exception {
-    ForkedJvm.Result r = ForkedJvm.runAndAssertClean(Bench.class, "isolation", "-Dseconds=3");
+    ForkedJvm.Result r = ForkedJvm.runAndAssertClean(Bench.class, "isolation", "-Dseconds=5");
     assertTrue(r.output().contains("isolation: PASSED"), "verdict line");
     for (String attack : IsolationDriver.ATTACKS.keySet()) {
       assertTrue(r.output().contains("| attack " + attack + ": "), "attack ran: " + attack);
     }
+  }
+
+  /** The crash chaos found; enable once pool-core handles V8's OOM break (see the repro). */
+  @Disabled("pool-core bug: allocation bomb under an enabled debugger crashes the JVM "
+      + "(V8 fatal OOM); see OomBreakRepro")
+  @Test
+  void allocationBombUnderDebuggerDoesNotCrash() throws Exception {
+    ForkedJvm.runAndAssertClean(OomBreakRepro.class);
   }
 }

@@ -474,7 +474,11 @@ public final class IsolatePool implements AutoCloseable {
     try {
       long now = System.nanoTime();
       for (IsolateWorker w : workers) {
-        w.watchdogTick(now);
+        try {
+          w.watchdogTick(now);
+        } catch (RuntimeException e) {
+          LOG.error("watchdog: worker {} tick failed", w.contextGroupId, e); // the others go on
+        }
       }
       List<Waiter> expired = new ArrayList<>();
       PoolStats atTimeout = null;

@@ -322,6 +322,10 @@ public final class IsolatePool implements AutoCloseable {
     for (IsolateWorker w : workers) {
       live += w.isStopped() ? 0 : 1;
     }
+    if (creating >= waiters.size()) {
+      LOG.debug("room: {} workers being created for {} waiters", creating, waiters.size());
+      return;
+    }
     if (live + creating < config.maxWorkers() && leases.estimatedSize() < config.maxTenants()) {
       LOG.debug("room: spawning (live={}, creating={})", live, creating);
       spawnWorker();

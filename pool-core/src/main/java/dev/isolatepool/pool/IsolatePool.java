@@ -312,24 +312,32 @@ public final class IsolatePool implements AutoCloseable {
     return lease;
   }
 
-  /** Someone waits: grow the pool, or evict the coldest lease nobody is using. */
+  /**
+   * Someone waits: grow the pool, or evict the coldest lease nobody is using. Called when a
+   * waiter arrives and on every watchdog tick while any waits, since every lease may be pinned
+   * at the moment a waiter arrives.
+   */
   private void makeRoomLocked() {
     int live = 0;
     for (IsolateWorker w : workers) {
       live += w.isStopped() ? 0 : 1;
     }
     if (live + creating < config.maxWorkers() && leases.estimatedSize() < config.maxTenants()) {
+      LOG.debug("room: spawning (live={}, creating={})", live, creating);
       spawnWorker();
       return;
     }
     if (creating > 0) {
+      LOG.debug("room: {} workers being created", creating);
       return;
     }
-    int retiring = 0;
+    int onTheWayBack = 0;
     for (IsolateWorker w : workers) {
-      retiring += w.state() == WorkerState.RETIRING ? 1 : 0;
+      Lease l = w.lease();
+      onTheWayBack += w.state() == WorkerState.RETIRING || (l != null && l.isEnded()) ? 1 : 0;
     }
-    if (retiring >= waiters.size()) {
+    if (onTheWayBack >= waiters.size()) {
+      LOG.debug("room: {} workers on their way back for {} waiters", onTheWayBack, waiters.size());
       return; // workers on their way back will serve the waiters
     }
     Map<String, Lease> coldest = leases.policy().expireAfterAccess()
@@ -339,6 +347,10 @@ public final class IsolatePool implements AutoCloseable {
         endLease(e.getKey(), e.getValue(), DetachReason.TENANT_CHANGED);
         return;
       }
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("no room for {} waiters: live={} onTheWayBack={} leases={}", waiters.size(), live,
+          onTheWayBack, coldest.keySet());
     }
   }
 
@@ -462,7 +474,11 @@ public final class IsolatePool implements AutoCloseable {
     try {
       long now = System.nanoTime();
       for (IsolateWorker w : workers) {
-        w.watchdogTick(now);
+        try {
+          w.watchdogTick(now);
+        } catch (RuntimeException e) {
+          LOG.error("watchdog: worker {} tick failed", w.contextGroupId, e); // the others go on
+        }
       }
       List<Waiter> expired = new ArrayList<>();
       PoolStats atTimeout = null;
@@ -478,6 +494,9 @@ public final class IsolatePool implements AutoCloseable {
             waiterByTenant.remove(waiter.tenantId);
             expired.add(waiter);
           }
+        }
+        if (!closed && !waiters.isEmpty()) {
+          makeRoomLocked();
         }
         if (!closed && idle.size() + creating < config.minIdle()) {
           int live = 0;
@@ -544,16 +563,11 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   private void awaitTermination() {
-    for (IsolateWorker w : new ArrayList<>(workers)) {
-      try {
-        w.thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    if (!joinWorkerThreads()) {
+      return;
     }
     synchronized (lock) {
-      while (creating > 0) {
+      while (creating > 0) { // workers still starting up must end too
         try {
           lock.wait(10);
         } catch (InterruptedException e) {
@@ -562,14 +576,19 @@ public final class IsolatePool implements AutoCloseable {
         }
       }
     }
+    joinWorkerThreads();
+  }
+
+  private boolean joinWorkerThreads() {
     for (IsolateWorker w : new ArrayList<>(workers)) {
       try {
         w.thread.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   private boolean anyBusy() {

@@ -50,6 +50,7 @@ final class IsolateWorker implements Runnable {
       "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
           + "return r===undefined?'null':r;};})()";
   private static final int HEAP_CHECK_EVERY = 16;
+  private static final long RETERMINATE_AFTER_NANOS = 1_000_000_000L;
   private static final long HEAP_CHECK_SLOW_TASK_NANOS = 2_000_000;
 
   final int contextGroupId;
@@ -84,7 +85,7 @@ final class IsolateWorker implements Runnable {
   private long workStartNanos;
   private Limit terminatedFor;
   private boolean terminateRequested;
-  private boolean terminateForRetire;
+  private long reterminations;
 
   IsolateWorker(IsolatePool pool, PoolConfig config, int contextGroupId) {
     this.pool = pool;
@@ -178,9 +179,8 @@ final class IsolateWorker implements Runnable {
 
   private void interruptForTeardown() {
     synchronized (workLock) {
-      if (working && !terminateRequested) {
+      if (working) {
         terminateRequested = true;
-        terminateForRetire = true;
         runtime.terminateExecution();
       }
     }
@@ -190,11 +190,18 @@ final class IsolateWorker implements Runnable {
   /** Called by the pool's watchdog thread: enforces the time budget and the pause limits. */
   void watchdogTick(long now) {
     synchronized (workLock) {
-      if (working && !terminateRequested) {
+      if (working) {
         long ran = now - workStartNanos - inspector.pausedNanos(now);
         if (ran > config.callTimeBudget().toNanos()) {
-          terminateRequested = true;
-          terminatedFor = Limit.TIME_BUDGET;
+          if (!terminateRequested) {
+            terminateRequested = true;
+            terminatedFor = Limit.TIME_BUDGET;
+          } else if (ran > config.callTimeBudget().toNanos() + RETERMINATE_AFTER_NANOS
+              && ++reterminations % 100 == 1) {
+            LOG.warn("worker {}: still running {} ms past its budget; terminating again",
+                contextGroupId, (ran - config.callTimeBudget().toNanos()) / 1_000_000);
+          }
+          // Every tick while the same call runs: a terminate must never be lost.
           runtime.terminateExecution();
         }
       }
@@ -404,7 +411,6 @@ final class IsolateWorker implements Runnable {
       workStartNanos = now;
       terminatedFor = null;
       terminateRequested = false;
-      terminateForRetire = false;
     }
   }
 

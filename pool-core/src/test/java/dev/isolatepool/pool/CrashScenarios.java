@@ -2,6 +2,7 @@ package dev.isolatepool.pool;
 
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
+import dev.isolatepool.testing.Debugger;
 import dev.isolatepool.testing.QueueSink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,25 +55,11 @@ public final class CrashScenarios {
         .shutdownGracePeriod(Duration.ofMillis(200)).build();
   }
 
-  static InspectorSession attach(IsolatePool pool, String tenant, QueueSink sink)
-      throws Exception {
-    InspectorSession s = pool.openSession(tenant, sink).get(20, TimeUnit.SECONDS);
-    s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-    sink.awaitResponse(1);
-    return s;
-  }
-
-  static void breakAt(InspectorSession s, QueueSink sink, int line) throws Exception {
-    s.send("{\"id\":2,\"method\":\"Debugger.setBreakpointByUrl\",\"params\":{\"url\":\"" + URL
-        + "\",\"lineNumber\":" + line + "}}");
-    sink.awaitResponse(2);
-  }
 
   static void evictWithSession() throws Exception {
     try (IsolatePool pool = pool(2)) {
       pool.deploy("t", URL, HANDLER).get();
-      QueueSink sink = new QueueSink();
-      attach(pool, "t", sink);
+      QueueSink sink = Debugger.attach(pool, "t").sink;
       pool.evict("t").get(20, TimeUnit.SECONDS);
       expect(sink.closed.get(20, TimeUnit.SECONDS) == DetachReason.TARGET_EVICTED,
           "detach reason");
@@ -84,9 +71,10 @@ public final class CrashScenarios {
   static void evictWhilePaused() throws Exception {
     try (IsolatePool pool = pool(2)) {
       pool.deploy("t", URL, HANDLER).get();
-      QueueSink sink = new QueueSink();
-      InspectorSession s = attach(pool, "t", sink);
-      breakAt(s, sink, 2);
+      Debugger debugger = Debugger.attach(pool, "t");
+      debugger.breakAt(URL, 2);
+      QueueSink sink = debugger.sink;
+      InspectorSession s = debugger.session;
       CompletableFuture<String> call = pool.call("t", "handle", "[{\"items\":[1]}]");
       sink.awaitNotification("Debugger.paused");
       // The caller still holds the lease: the forced path terminates and resumes.
@@ -105,8 +93,7 @@ public final class CrashScenarios {
   static void evictWhileLooping() throws Exception {
     try (IsolatePool pool = pool(2)) {
       pool.deploy("t", URL, HANDLER).get();
-      QueueSink sink = new QueueSink();
-      attach(pool, "t", sink);
+      QueueSink sink = Debugger.attach(pool, "t").sink;
       CompletableFuture<String> call = pool.call("t", "spin", "[]");
       awaitState(pool, "t", WorkerState.RUNNING);
       pool.evict("t", true).get(20, TimeUnit.SECONDS);
@@ -123,11 +110,10 @@ public final class CrashScenarios {
       String tenant = "t" + i;
       pool.deploy(tenant, URL, HANDLER).get();
       for (int k = 0; k < 3; k++) {
-        QueueSink sink = new QueueSink();
-        InspectorSession s = attach(pool, tenant, sink);
-        sinks.add(sink);
+        Debugger debugger = Debugger.attach(pool, tenant);
+        sinks.add(debugger.sink);
         if (i == 0 && k == 0) {
-          breakAt(s, sink, 2);
+          debugger.breakAt(URL, 2);
         }
       }
     }
@@ -149,9 +135,10 @@ public final class CrashScenarios {
   static void clientDisconnectsWhilePaused() throws Exception {
     try (IsolatePool pool = pool(2)) {
       pool.deploy("t", URL, HANDLER).get();
-      QueueSink sink = new QueueSink();
-      InspectorSession s = attach(pool, "t", sink);
-      breakAt(s, sink, 2); // inside the loop: it would be hit again if it outlived the client
+      Debugger debugger = Debugger.attach(pool, "t");
+      debugger.breakAt(URL, 2); // inside the loop: it would be hit again if it outlived the client
+      QueueSink sink = debugger.sink;
+      InspectorSession s = debugger.session;
       CompletableFuture<String> call = pool.call("t", "handle", "[{\"items\":[4,5,6]}]");
       sink.awaitNotification("Debugger.paused");
       s.close();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isolatepool.inspector.DetachReason;
+import dev.isolatepool.testing.QueueSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,20 +91,27 @@ class PoolLimitsTest {
   }
 
   @Test
-  void coldestIdleTenantIsEvictedToMakeRoomAndItsSessionsAreTold() throws Exception {
+  void anIdleTenantIsEvictedToMakeRoomAndItsSessionsAreTold() throws Exception {
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(2).minIdle(1)
         .acquireTimeout(Duration.ofSeconds(10)).build()) {
+      QueueSink sinkA = new QueueSink();
+      QueueSink sinkB = new QueueSink();
       pool.evaluate("a", "globalThis.mark = 'a'").get();
-      pool.evaluate("b", "1").get();
-      dev.isolatepool.testing.QueueSink sink = new dev.isolatepool.testing.QueueSink();
-      pool.openSession("a", sink).get(10, TimeUnit.SECONDS);
-      pool.evaluate("b", "2").get(); // b is now the warmer one
+      pool.evaluate("b", "globalThis.mark = 'b'").get();
+      pool.openSession("a", sinkA).get(10, TimeUnit.SECONDS);
+      pool.openSession("b", sinkB).get(10, TimeUnit.SECONDS);
+      // Both workers are leased and idle: c gets the worker of one of them (Caffeine's access
+      // order is approximate, so which one is not asserted).
       assertEquals("3", pool.evaluate("c", "3").get(10, TimeUnit.SECONDS));
-      assertEquals(dev.isolatepool.inspector.DetachReason.TENANT_CHANGED,
-          sink.closed.get(10, TimeUnit.SECONDS));
-      assertTrue(pool.workerOfTenant("a").isEmpty(), "a lost its lease");
+      QueueSink evicted = sinkA.closed.isDone() ? sinkA : sinkB;
+      assertEquals(DetachReason.TENANT_CHANGED, evicted.closed.get(10, TimeUnit.SECONDS));
+      assertTrue(evicted.messages.stream().anyMatch(m -> m.contains("tenant_changed")));
+      QueueSink kept = evicted == sinkA ? sinkB : sinkA;
+      assertTrue(!kept.closed.isDone(), "only one tenant was evicted");
+      assertEquals(1, (pool.workerOfTenant("a").isPresent() ? 1 : 0)
+          + (pool.workerOfTenant("b").isPresent() ? 1 : 0));
       assertEquals("\"undefined\"", pool.evaluate("c", "typeof mark").get(),
-          "c does not see a's globals");
+          "c does not see the evicted tenant's globals");
     }
   }
 

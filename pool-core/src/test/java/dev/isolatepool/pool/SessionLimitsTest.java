@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
+import dev.isolatepool.testing.Debugger;
 import dev.isolatepool.testing.QueueSink;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +24,9 @@ class SessionLimitsTest {
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(2)
         .maxPauseTime(Duration.ofMillis(400)).callTimeBudget(Duration.ofMillis(300)).build()) {
       pool.deploy("p", URL, "function handle() {\n  let x = 1;\n  return x;\n}").get();
-      QueueSink sink = new QueueSink();
-      InspectorSession s = pool.openSession("p", sink).get(10, TimeUnit.SECONDS);
-      s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-      sink.awaitResponse(1);
-      s.send("{\"id\":2,\"method\":\"Debugger.setBreakpointByUrl\",\"params\":{\"url\":\"" + URL
-          + "\",\"lineNumber\":1}}");
-      sink.awaitResponse(2);
+      Debugger debugger = Debugger.attach(pool, "p");
+      debugger.breakAt(URL, 1);
+      QueueSink sink = debugger.sink;
       CompletableFuture<String> call = pool.call("p", "handle", "[]");
       sink.awaitNotification("Debugger.paused");
       // Paused time does not count against the 300 ms call budget, only against the pause limit.
@@ -50,17 +47,13 @@ class SessionLimitsTest {
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(2)
         .callTimeBudget(Duration.ofMillis(200)).build()) {
       pool.deploy("p", URL, "function handle() {\n  let x = 2;\n  return x;\n}").get();
-      QueueSink sink = new QueueSink();
-      InspectorSession s = pool.openSession("p", sink).get(10, TimeUnit.SECONDS);
-      s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-      sink.awaitResponse(1);
-      s.send("{\"id\":2,\"method\":\"Debugger.setBreakpointByUrl\",\"params\":{\"url\":\"" + URL
-          + "\",\"lineNumber\":1}}");
-      sink.awaitResponse(2);
+      Debugger debugger = Debugger.attach(pool, "p");
+      debugger.breakAt(URL, 1);
+      QueueSink sink = debugger.sink;
       CompletableFuture<String> call = pool.call("p", "handle", "[]");
       sink.awaitNotification("Debugger.paused");
       Thread.sleep(600); // three budgets, spent paused
-      s.send("{\"id\":3,\"method\":\"Debugger.resume\"}");
+      debugger.call("Debugger.resume", null);
       assertEquals("2", call.get(10, TimeUnit.SECONDS));
     }
   }

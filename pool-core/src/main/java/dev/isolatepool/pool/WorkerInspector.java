@@ -113,10 +113,6 @@ final class WorkerInspector {
     return clients.size();
   }
 
-  int pauseState() {
-    return pauseState.get();
-  }
-
   // ---------------------------------------------------------------- any thread
 
   CompletableFuture<InspectorSession> open(Lease lease, CdpSink sink) {

@@ -63,6 +63,7 @@ final class IsolateWorker implements Runnable {
   private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.IDLE);
   private volatile Lease lease;
   private volatile boolean stopped;
+  private volatile boolean parked;
   private volatile long heapUsed = -1;
   private volatile long leasesTotal;
 
@@ -138,7 +139,7 @@ final class IsolateWorker implements Runnable {
       task.future.completeExceptionally(new LimitExceededException(Limit.MAILBOX_DEPTH,
           config.mailboxDepth(), mailbox.size(), task.lease.tenantId));
     } else {
-      LockSupport.unpark(thread);
+      wake();
     }
     return task;
   }
@@ -146,11 +147,14 @@ final class IsolateWorker implements Runnable {
   /** Queues an internal operation that must run on the worker thread, outside any V8 call. */
   void post(Runnable op) {
     control.offer(op);
-    LockSupport.unpark(thread);
+    wake();
   }
 
+  /** Unparks the worker only if it parked: most messages arrive while it works or spins. */
   void wake() {
-    LockSupport.unpark(thread);
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
   }
 
   /**
@@ -267,7 +271,11 @@ final class IsolateWorker implements Runnable {
         continue;
       }
       releaseV8Lock();
-      LockSupport.park(this);
+      parked = true; // volatile write, then the re-check: a producer either sees it or we see its work
+      if (control.isEmpty() && mailbox.isEmpty() && !inspector.hasLaneWork()) {
+        LockSupport.park(this);
+      }
+      parked = false;
     }
     releaseV8Lock();
     if (state.get() != WorkerState.CLOSED) {

@@ -336,6 +336,11 @@ final class WorkerInspector {
 
   // ---------------------------------------------------------------- worker thread
 
+  /** Whether the worker thread has lane messages to dispatch itself. */
+  boolean hasLaneWork() {
+    return pauseState.get() == RUNNING && !lane.isEmpty();
+  }
+
   /** Main loop: dispatches queued messages on this thread. Returns whether it did any work. */
   boolean drainLane() {
     if (pauseState.get() != RUNNING || lane.isEmpty()) {

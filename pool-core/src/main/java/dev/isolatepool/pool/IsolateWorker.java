@@ -119,6 +119,7 @@ final class IsolateWorker implements Runnable {
     setState(WorkerState.LEASED);
     // Before any session op or task of the tenant: its code is there when a debugger attaches.
     post(() -> {
+      tasksSinceHeapCheck = HEAP_CHECK_EVERY; // a new lease's first task measures its heap
       if (lease == newLease && !newLease.replayed) {
         try {
           replay(newLease);

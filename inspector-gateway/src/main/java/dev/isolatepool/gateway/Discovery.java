@@ -29,8 +29,11 @@ final class Discovery {
   private final byte[] version;
   private final byte[] protocol;
 
-  Discovery(RouteTable routes) {
+  private final List<String> listFirst;
+
+  Discovery(RouteTable routes, List<String> listFirst) {
     this.routes = routes;
+    this.listFirst = listFirst;
     Map<String, String> versionDoc = new LinkedHashMap<>();
     versionDoc.put("Browser", "isolate-pool/" + implementationVersion());
     versionDoc.put("Protocol-Version", "1.3");
@@ -48,7 +51,8 @@ final class Discovery {
   }
 
   /**
-   * One entry per leased worker whose tenant passes {@code visible}, ordered by context group.
+   * One entry per leased worker whose tenant passes {@code visible}: the configured
+   * {@code listFirst} tenants first, then by context group.
    *
    * @param host the host (and port) clients used to reach us, for the URLs
    * @param credential appended to the WebSocket URL as {@code token} in multi-tenant mode, or null
@@ -61,12 +65,19 @@ final class Discovery {
         targets.add(worker);
       }
     }
-    targets.sort(Comparator.comparingInt(WorkerInfo::contextGroupId));
+    targets.sort(Comparator.comparingInt(this::rank)
+        .thenComparingInt(WorkerInfo::contextGroupId));
     List<Map<String, String>> entries = new ArrayList<>(targets.size());
     for (WorkerInfo worker : targets) {
       entries.add(entry(worker, host, credential));
     }
     return toJson(entries);
+  }
+
+  /** Configured tenants first, in their order; everyone else after them. */
+  private int rank(WorkerInfo worker) {
+    int index = listFirst.indexOf(worker.tenantId());
+    return index < 0 ? Integer.MAX_VALUE : index;
   }
 
   /** The path and query a client connects to for the tenant: {@code /ROUTE[?token=T]}. */

@@ -1,6 +1,7 @@
 package dev.isolatepool.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Set;
  * @param allowedOrigins lower-case origins accepted besides DevTools' own
  *     ({@code devtools://}, {@code chrome-devtools://})
  * @param authorizer null in {@link GatewayMode#LOCAL_DEVELOPMENT}
+ * @param listFirst tenants listed first in discovery, in this order
  */
 record GatewayConfig(
     String bindAddress,
@@ -25,4 +27,5 @@ record GatewayConfig(
     int maxMessagesPerSecond,
     long maxOutboundBufferBytes,
     Duration handshakeTimeout,
-    int ioThreads) {}
+    int ioThreads,
+    List<String> listFirst) {}

@@ -26,7 +26,7 @@ final class GatewayContext {
     this.config = config;
     this.pool = pool;
     this.guard = new RequestGuard(config);
-    this.discovery = new Discovery(routes);
+    this.discovery = new Discovery(routes, config.listFirst());
     this.tenantSessions = new BoundedCounter<>(config.maxSessionsPerTenant());
     this.targetSessions = new BoundedCounter<>(config.maxSessionsPerTarget());
     this.channels = channels;

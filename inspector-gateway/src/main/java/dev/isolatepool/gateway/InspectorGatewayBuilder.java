@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,6 +37,7 @@ public final class InspectorGatewayBuilder {
   private long maxOutboundBufferBytes = 16L << 20;
   private Duration handshakeTimeout = Duration.ofSeconds(10);
   private int ioThreads = 1;
+  private final List<String> listFirst = new ArrayList<>();
   private boolean sealed;
 
   InspectorGatewayBuilder(IsolatePool pool) {
@@ -172,6 +175,23 @@ public final class InspectorGatewayBuilder {
     return this;
   }
 
+  /**
+   * Tenants that discovery ({@code /json}) lists first, in this order; the others follow by
+   * context group. {@code node inspect} and VS Code without {@code websocketAddress} attach to
+   * the first entry, so this picks the default target.
+   */
+  public InspectorGatewayBuilder listFirst(String... tenantIds) {
+    checkIfSealed();
+    for (String tenant : tenantIds) {
+      if (tenant == null || tenant.isBlank()) {
+        throw new IllegalArgumentException("listFirst tenant ids must be non-blank, was: "
+            + java.util.Arrays.toString(tenantIds));
+      }
+      listFirst.add(tenant);
+    }
+    return this;
+  }
+
   /** Netty event-loop threads. Default 1; CDP relaying is light and V8 runs elsewhere. */
   public InspectorGatewayBuilder ioThreads(int threads) {
     checkIfSealed();
@@ -192,7 +212,7 @@ public final class InspectorGatewayBuilder {
     GatewayConfig config = new GatewayConfig(bindAddress, port, mode, authorizer,
         Set.copyOf(allowedHosts), Set.copyOf(allowedOrigins), maxInboundMessageBytes,
         maxSessionsPerTarget, maxSessionsPerTenant, maxMessagesPerSecond,
-        maxOutboundBufferBytes, handshakeTimeout, ioThreads);
+        maxOutboundBufferBytes, handshakeTimeout, ioThreads, List.copyOf(listFirst));
     return new InspectorGateway(config, pool);
   }
 

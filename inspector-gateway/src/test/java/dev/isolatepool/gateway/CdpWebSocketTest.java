@@ -241,7 +241,7 @@ class CdpWebSocketTest {
         assertEquals(RawClient.CLOSE, close.opcode(), "the close follows the notification");
         client.answerClose(close);
         assertEquals(1001, close.closeCode());
-        assertEquals("target_evicted", close.closeReason());
+        assertEquals("target_evicted: reconnect to the same URL", close.closeReason());
       }
     }
     try (RawClient again = Fixtures.connect(gateway, "alpha")) {

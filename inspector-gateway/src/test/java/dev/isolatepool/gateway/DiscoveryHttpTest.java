@@ -63,6 +63,17 @@ class DiscoveryHttpTest {
   }
 
   @Test
+  void listFirstPutsTheConfiguredTenantsFirst() throws Exception {
+    for (List<String> order : List.of(List.of("beta", "alpha"), List.of("alpha", "beta"))) {
+      try (InspectorGateway ordered = InspectorGateway.builder(pool).port(0)
+          .listFirst(order.get(0)).build().start()) {
+        assertEquals(order, Fixtures.list(ordered.port()).stream()
+            .map(t -> t.get("title").asText()).toList());
+      }
+    }
+  }
+
+  @Test
   void urlsUseTheRequestHost() throws Exception {
     List<JsonNode> targets = Fixtures.list(port, "Host: localhost:" + port);
     assertTrue(targets.get(0).get("webSocketDebuggerUrl").asText()

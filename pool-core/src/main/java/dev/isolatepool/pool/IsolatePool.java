@@ -16,14 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -322,6 +320,10 @@ public final class IsolatePool implements AutoCloseable {
     for (IsolateWorker w : workers) {
       live += w.isStopped() ? 0 : 1;
     }
+    if (creating >= waiters.size()) {
+      LOG.debug("room: {} workers being created for {} waiters", creating, waiters.size());
+      return;
+    }
     if (live + creating < config.maxWorkers() && leases.estimatedSize() < config.maxTenants()) {
       LOG.debug("room: spawning (live={}, creating={})", live, creating);
       spawnWorker();
@@ -474,7 +476,11 @@ public final class IsolatePool implements AutoCloseable {
     try {
       long now = System.nanoTime();
       for (IsolateWorker w : workers) {
-        w.watchdogTick(now);
+        try {
+          w.watchdogTick(now);
+        } catch (RuntimeException e) {
+          LOG.error("watchdog: worker {} tick failed", w.contextGroupId, e); // the others go on
+        }
       }
       List<Waiter> expired = new ArrayList<>();
       PoolStats atTimeout = null;
@@ -649,13 +655,9 @@ public final class IsolatePool implements AutoCloseable {
 
   private static void sleepQuietly(long millis) {
     try {
-      Thread.sleep(millis + ThreadLocalRandom.current().nextInt(2));
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

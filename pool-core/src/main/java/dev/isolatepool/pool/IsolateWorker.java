@@ -50,6 +50,7 @@ final class IsolateWorker implements Runnable {
       "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
           + "return r===undefined?'null':r;};})()";
   private static final int HEAP_CHECK_EVERY = 16;
+  private static final long RETERMINATE_AFTER_NANOS = 1_000_000_000L;
   private static final long HEAP_CHECK_SLOW_TASK_NANOS = 2_000_000;
 
   final int contextGroupId;
@@ -62,6 +63,7 @@ final class IsolateWorker implements Runnable {
   private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.IDLE);
   private volatile Lease lease;
   private volatile boolean stopped;
+  private volatile boolean parked;
   private volatile long heapUsed = -1;
   private volatile long leasesTotal;
 
@@ -84,7 +86,7 @@ final class IsolateWorker implements Runnable {
   private long workStartNanos;
   private Limit terminatedFor;
   private boolean terminateRequested;
-  private boolean terminateForRetire;
+  private long reterminations;
 
   IsolateWorker(IsolatePool pool, PoolConfig config, int contextGroupId) {
     this.pool = pool;
@@ -117,6 +119,7 @@ final class IsolateWorker implements Runnable {
     setState(WorkerState.LEASED);
     // Before any session op or task of the tenant: its code is there when a debugger attaches.
     post(() -> {
+      tasksSinceHeapCheck = HEAP_CHECK_EVERY; // a new lease's first task measures its heap
       if (lease == newLease && !newLease.replayed) {
         try {
           replay(newLease);
@@ -137,7 +140,7 @@ final class IsolateWorker implements Runnable {
       task.future.completeExceptionally(new LimitExceededException(Limit.MAILBOX_DEPTH,
           config.mailboxDepth(), mailbox.size(), task.lease.tenantId));
     } else {
-      LockSupport.unpark(thread);
+      wake();
     }
     return task;
   }
@@ -145,11 +148,14 @@ final class IsolateWorker implements Runnable {
   /** Queues an internal operation that must run on the worker thread, outside any V8 call. */
   void post(Runnable op) {
     control.offer(op);
-    LockSupport.unpark(thread);
+    wake();
   }
 
+  /** Unparks the worker only if it parked: most messages arrive while it works or spins. */
   void wake() {
-    LockSupport.unpark(thread);
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
   }
 
   /**
@@ -178,9 +184,8 @@ final class IsolateWorker implements Runnable {
 
   private void interruptForTeardown() {
     synchronized (workLock) {
-      if (working && !terminateRequested) {
+      if (working) {
         terminateRequested = true;
-        terminateForRetire = true;
         runtime.terminateExecution();
       }
     }
@@ -190,11 +195,18 @@ final class IsolateWorker implements Runnable {
   /** Called by the pool's watchdog thread: enforces the time budget and the pause limits. */
   void watchdogTick(long now) {
     synchronized (workLock) {
-      if (working && !terminateRequested) {
+      if (working) {
         long ran = now - workStartNanos - inspector.pausedNanos(now);
         if (ran > config.callTimeBudget().toNanos()) {
-          terminateRequested = true;
-          terminatedFor = Limit.TIME_BUDGET;
+          if (!terminateRequested) {
+            terminateRequested = true;
+            terminatedFor = Limit.TIME_BUDGET;
+          } else if (ran > config.callTimeBudget().toNanos() + RETERMINATE_AFTER_NANOS
+              && ++reterminations % 100 == 1) {
+            LOG.warn("worker {}: still running {} ms past its budget; terminating again",
+                contextGroupId, (ran - config.callTimeBudget().toNanos()) / 1_000_000);
+          }
+          // Every tick while the same call runs: a terminate must never be lost.
           runtime.terminateExecution();
         }
       }
@@ -260,7 +272,11 @@ final class IsolateWorker implements Runnable {
         continue;
       }
       releaseV8Lock();
-      LockSupport.park(this);
+      parked = true; // volatile write, then the re-check: a producer either sees it or we see its work
+      if (control.isEmpty() && mailbox.isEmpty() && !inspector.hasLaneWork()) {
+        LockSupport.park(this);
+      }
+      parked = false;
     }
     releaseV8Lock();
     if (state.get() != WorkerState.CLOSED) {
@@ -404,7 +420,6 @@ final class IsolateWorker implements Runnable {
       workStartNanos = now;
       terminatedFor = null;
       terminateRequested = false;
-      terminateForRetire = false;
     }
   }
 

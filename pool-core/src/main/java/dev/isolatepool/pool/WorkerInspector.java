@@ -113,10 +113,6 @@ final class WorkerInspector {
     return clients.size();
   }
 
-  int pauseState() {
-    return pauseState.get();
-  }
-
   // ---------------------------------------------------------------- any thread
 
   CompletableFuture<InspectorSession> open(Lease lease, CdpSink sink) {
@@ -339,6 +335,11 @@ final class WorkerInspector {
   }
 
   // ---------------------------------------------------------------- worker thread
+
+  /** Whether the worker thread has lane messages to dispatch itself. */
+  boolean hasLaneWork() {
+    return pauseState.get() == RUNNING && !lane.isEmpty();
+  }
 
   /** Main loop: dispatches queued messages on this thread. Returns whether it did any work. */
   boolean drainLane() {

@@ -116,6 +116,16 @@ class PoolLimitsTest {
   }
 
   @Test
+  void waitersDoNotMakeThePoolOvergrow() throws Exception {
+    try (IsolatePool pool = IsolatePool.builder().maxWorkers(6).minIdle(0)
+        .acquireTimeout(Duration.ofSeconds(10)).build()) {
+      assertEquals("1", pool.evaluate("only", "1").get(10, TimeUnit.SECONDS));
+      Thread.sleep(100); // several watchdog ticks
+      assertEquals(1, pool.stats().total(), "one tenant, one worker: " + pool.stats());
+    }
+  }
+
+  @Test
   void idleLeasesExpireAndStatesAreObservable() throws Exception {
     List<String> transitions = new CopyOnWriteArrayList<>();
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(2).minIdle(1)

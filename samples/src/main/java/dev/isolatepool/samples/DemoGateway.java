@@ -19,11 +19,13 @@ final class DemoGateway implements DebugLinks.Source, AutoCloseable {
   }
 
   /** Starts listening; a taken port is reported as a {@link BindException} naming the flag. */
-  static DemoGateway start(IsolatePool pool, int port) throws BindException {
+  static DemoGateway start(IsolatePool pool, int port, java.util.List<String> listFirst)
+      throws BindException {
     InspectorGateway gateway = InspectorGateway.builder(pool)
         .bindAddress("127.0.0.1")
         .port(port)
         .localDevelopment()
+        .listFirst(listFirst.toArray(String[]::new)) // node inspect attaches to the first
         .build();
     try {
       gateway.start();

@@ -104,7 +104,8 @@ final class DemoPlatform implements AutoCloseable {
     // Deploy before anything listens, so the first /json already lists the built-in tenants.
     deployBuiltInTenants();
 
-    gateway = DemoGateway.start(pool, options.gatewayPort());
+    gateway = DemoGateway.start(pool, options.gatewayPort(),
+        builtIn.stream().map(BuiltInTenants.Tenant::id).toList());
 
     httpExecutor = Executors.newFixedThreadPool(4, daemonThreads("demo-http-"));
     http = HttpServer.create();

@@ -34,10 +34,9 @@ class DriversSmokeTest {
     System.setProperty("bench.out", out.toString());
     long seed = 7;
     System.out.println("churn smoke seed=" + seed);
-    // One client: with two, pool-core (as of 3808209) can leave a waiter unserved until its
-    // acquire timeout when every lease is pinned at the moment the waiter arrives (reported to
-    // the lead with a repro); the churn benchmark itself runs several clients and reports it.
-    ChurnDriver.Settings s = new ChurnDriver.Settings(40, 4, 1, 1, 1.0, seed);
+    // Two clients over 4 workers: before e0b6f98 this left a waiter unserved until its acquire
+    // timeout whenever every lease was pinned as it arrived (PoolExhaustedException here).
+    ChurnDriver.Settings s = new ChurnDriver.Settings(40, 4, 2, 1, 1.0, seed);
     ChurnDriver.Result r = ChurnDriver.measure(s);
     ChurnDriver.report(s, r);
     assertTrue(r.quiet().errors().isEmpty(), "quiet errors: " + r.quiet().errors());

@@ -79,6 +79,7 @@ final class IsolateWorker implements Runnable {
   private int tasksSinceHeapCheck;
   private int evalCounter;
   private boolean nearHeapLimitHit;
+  private boolean nearHeapCallbackOnIsolate;
 
   /** Guards the running-task fields below against the watchdog's terminate. */
   private final Object workLock = new Object();
@@ -375,8 +376,13 @@ final class IsolateWorker implements Runnable {
     if (killedBy != null || failure != null) {
       failure = translate(failure, killedBy, l, ran);
     }
-    if (failure == null && checkHeapDue(ran)) {
-      failure = enforceHeapQuota(l);
+    if (checkHeapDue(ran) || killedBy != null) {
+      // After a kill too: a terminated call leaves its garbage, which must not be blamed on
+      // the tenant's next call.
+      Throwable overQuota = enforceHeapQuota(l);
+      if (failure == null) {
+        failure = overQuota;
+      }
     }
     afterWork(l);
     if (failure == null) {
@@ -631,13 +637,41 @@ final class IsolateWorker implements Runnable {
     callHelper = null;
     breakingCallHelper = null;
     jsonHelper = null;
-    // A new instance every time: Javet ignores re-setting the same one, and resetIsolate drops it.
+    nearHeapCallbackOnIsolate = false; // a new isolate has an empty list
+    registerNearHeapLimitCallback();
+  }
+
+  /**
+   * Puts the pool's near-heap-limit callback last in V8's list: V8 calls only the last one. The
+   * inspector adds its own (it pauses with reason OOM and raises the limit) when a debugger is
+   * enabled, so this runs again after that. Ours is removed first (with limit 0, which leaves the
+   * heap limit alone) so the list does not grow, but only if this isolate has it: V8 treats
+   * removing an unknown callback as a fatal error. A new instance makes Javet register it again.
+   */
+  void registerNearHeapLimitCallback() {
+    if (nearHeapCallbackOnIsolate) {
+      runtime.setNearHeapLimitCallback(null);
+    }
+    nearHeapCallbackOnIsolate = true;
     runtime.setNearHeapLimitCallback(new IJavetNearHeapLimitCallback() {
       @Override
       public long callback(long currentHeapLimit, long initialHeapLimit) {
         return nearHeapLimit(currentHeapLimit, initialHeapLimit);
       }
     });
+  }
+
+  /**
+   * The inspector's own near-heap callback won anyway and V8 paused with reason OOM (worker
+   * thread, just before the pause loop): treat it as the heap quota. The script is terminated and
+   * resumed by the control session, and the isolate is recreated after the call.
+   */
+  void heapLimitPause() {
+    nearHeapLimitHit = true;
+    synchronized (workLock) {
+      terminateRequested = true;
+      runtime.terminateExecution();
+    }
   }
 
   /** V8 is about to run out of heap (worker thread, inside GC): stop the script, give room. */

@@ -428,6 +428,7 @@ final class WorkerInspector {
         // must see every pause, so it enables its debugger while any client is attached.
         control.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "Debugger.enable"));
         controlDebuggerEnabled = true;
+        worker.registerNearHeapLimitCallback(); // V8's debugger just added its own on top
       }
       opened.complete(session);
     } catch (Throwable t) {
@@ -601,6 +602,10 @@ final class WorkerInspector {
       if (CdpMessages.isNotification(message, "Debugger.paused")) {
         if (pauseState.get() == RUNNING) {
           enterPause();
+        }
+        if (message.contains("\"reason\":\"OOM\"")) {
+          worker.heapLimitPause();
+          sendControl("Debugger.resume", true);
         }
       } else if (CdpMessages.isNotification(message, "Debugger.resumed")) {
         leavePause();

@@ -9,7 +9,7 @@ class CrashSafetyTest {
   @ParameterizedTest
   @ValueSource(strings = {"evictWithSession", "evictWhilePaused", "evictWhileLooping",
       "shutdownWithSessionsEverywhere", "clientDisconnectsWhilePaused", "closeInsideOwnCallback",
-      "sessionChurnWhileRunning", "consoleEdgeCases", "heapBomb"})
+      "sessionChurnWhileRunning", "consoleEdgeCases", "heapBomb", "heapBombUnderDebugger"})
   void scenarioEndsCleanly(String scenario) throws Exception {
     ForkedJvm.runAndAssertClean(CrashScenarios.class, scenario);
   }

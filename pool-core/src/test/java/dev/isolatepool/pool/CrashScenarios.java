@@ -40,6 +40,7 @@ public final class CrashScenarios {
       case "sessionChurnWhileRunning" -> sessionChurnWhileRunning();
       case "consoleEdgeCases" -> consoleEdgeCases();
       case "heapBomb" -> heapBomb();
+      case "heapBombUnderDebugger" -> heapBombUnderDebugger();
       case "pauseRelayStress" -> PauseRelayStress.run(Long.parseLong(args[1]));
       case "chaos" -> ChaosRun.run(Long.parseLong(args[1]), Integer.parseInt(args[2]));
       default -> fail("unknown scenario " + scenario);
@@ -236,6 +237,36 @@ public final class CrashScenarios {
           .equals("{\"total\":5}"), "the other tenant is unaffected");
       expect(pool.evaluate("bomb", "typeof grow").get(20, TimeUnit.SECONDS)
           .equals("\"function\""), "the bomber gets a fresh isolate with its script");
+    }
+  }
+
+  /**
+   * With a debugger enabled, V8's inspector registers its own near-heap-limit callback (pause
+   * with reason OOM, raise the limit); a second bomb on that isolate was a fatal V8 OOM (found by
+   * the reliability chaos driver). The pool keeps its own callback last and recreates the isolate.
+   */
+  static void heapBombUnderDebugger() throws Exception {
+    try (IsolatePool pool = IsolatePool.builder().maxWorkers(2).minIdle(1)
+        .tenantHeapQuotaBytes(32L << 20).callTimeBudget(Duration.ofSeconds(20))
+        .maxPauseTime(Duration.ofSeconds(5)).build()) {
+      pool.deploy("bomb", URL, "function grow(){ const a = []; while (true) { "
+          + "a.push(new Array(100000).fill(1)); } }").get();
+      pool.deploy("good", URL, HANDLER).get();
+      for (int round = 1; round <= 3; round++) {
+        Debugger debugger = Debugger.attach(pool, "bomb");
+        try {
+          pool.call("bomb", "grow", "[]").get(60, TimeUnit.SECONDS);
+          fail("round " + round + ": the allocation bomb returned");
+        } catch (ExecutionException e) {
+          expect(e.getCause() instanceof LimitExceededException l && l.limit() == Limit.HEAP_QUOTA,
+              "round " + round + ": HEAP_QUOTA expected, got " + e.getCause());
+        }
+        expect(debugger.sink.closed.get(20, TimeUnit.SECONDS) == DetachReason.TARGET_RECREATED,
+            "round " + round + ": the debugger is told the isolate was recreated");
+        System.out.println("round " + round + ": bomb stopped under a debugger, isolate recreated");
+      }
+      expect(pool.call("good", "handle", "[{\"items\":[5]}]").get(20, TimeUnit.SECONDS)
+          .equals("{\"total\":5}"), "the other tenant is unaffected");
     }
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isolatepool.benchmarks.Bench;
 import dev.isolatepool.testing.ForkedJvm;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,13 +52,5 @@ class ReliabilityDriversTest {
     for (String attack : IsolationDriver.ATTACKS.keySet()) {
       assertTrue(r.output().contains("| attack " + attack + ": "), "attack ran: " + attack);
     }
-  }
-
-  /** The crash chaos found; enable once pool-core handles V8's OOM break (see the repro). */
-  @Disabled("pool-core bug: allocation bomb under an enabled debugger crashes the JVM "
-      + "(V8 fatal OOM); see OomBreakRepro")
-  @Test
-  void allocationBombUnderDebuggerDoesNotCrash() throws Exception {
-    ForkedJvm.runAndAssertClean(OomBreakRepro.class);
   }
 }

@@ -634,9 +634,6 @@ final class IsolateWorker implements Runnable {
         .nextDouble());
     leasesOnIsolate = 0;
     nearHeapLimitHit = false;
-    callHelper = null;
-    breakingCallHelper = null;
-    jsonHelper = null;
     nearHeapCallbackOnIsolate = false; // a new isolate has an empty list
     registerNearHeapLimitCallback();
   }
@@ -701,6 +698,11 @@ final class IsolateWorker implements Runnable {
     failQueued(reason);
     boolean recreated = false;
     closeHelpers();
+    int leftOpen = runtime.getReferenceCount();
+    if (leftOpen != 0) {
+      // Step 5 in advance: the pool closes every V8 value it takes; Javet would close these.
+      LOG.warn("worker {}: {} V8 references still open at teardown", contextGroupId, leftOpen);
+    }
     try {
       synchronized (workLock) {
         if (close) {
@@ -793,6 +795,7 @@ final class IsolateWorker implements Runnable {
   }
 
   private void closeRuntime() {
+    closeHelpers();
     V8Runtime rt = runtime;
     if (rt != null && !rt.isClosed()) {
       try {

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * <p>Javet's own reference count ({@code V8Runtime.getReferenceCount()}) is not reachable
  * through the pool-core API, so V8 objects are checked indirectly: every worker closed
  * ({@code stats().total() == 0}; a worker closes its runtime before it ends), no worker
- * thread alive, and Javet's "not recycled" warnings counted ({@link JavetWarnings}). The
- * report says so.
+ * thread alive, and no Javet "not recycled" warning ({@link JavetWarnings}): Javet logs one
+ * whenever a runtime is reset or closed with V8 values still open.
  *
  * <p>Not thread-safe; used by the driver thread.
  */
@@ -111,10 +111,12 @@ final class LeakCheck {
     results.add("WebSocket channels left (gateway.openConnections): " + gateway.openConnections());
     JAVET_LOG.removeHandler(javet);
     results.add("Javet references left open by the pool and force-closed by Javet at isolate "
-        + "reset/close: " + javet.objects.sum() + " in " + javet.warnings.sum() + " warnings "
-        + "(reported, not failed: see RESULTS.md)");
+        + "reset/close: " + javet.objects.sum() + " in " + javet.warnings.sum() + " warnings");
     results.add("threads started during the run still alive: " + leftThreads.size()
         + (leftThreads.isEmpty() ? "" : " " + leftThreads));
+    if (javet.objects.sum() != 0) {
+      tally.problem("Javet references left open by the pool: " + javet.objects.sum());
+    }
     if (sessions != 0) {
       tally.problem("leaked inspector sessions: " + sessions);
     }

@@ -460,8 +460,8 @@ public final class IsolatePool implements AutoCloseable {
       if (failure != null && !closed && !waiters.isEmpty()) {
         Waiter waiter = waiters.poll();
         waiterByTenant.remove(waiter.tenantId);
-        waiter.future.completeExceptionally(new PoolException(
-            "could not create a V8 runtime for tenant '" + waiter.tenantId + "'", failure));
+        waiter.future.completeExceptionally(new PoolException("could not create a V8 runtime for "
+            + "tenant '" + waiter.tenantId + "': " + failure.getMessage(), failure));
       }
     }
   }

@@ -619,6 +619,7 @@ final class IsolateWorker implements Runnable {
   // ---------------------------------------------------------------- life cycle (worker thread)
 
   private void createRuntime() throws JavetException {
+    IsolateCapacity.checkRoomForAnotherIsolate();
     synchronized (workLock) {
       runtime = V8Host.getV8Instance().createV8Runtime();
     }

@@ -58,10 +58,15 @@ public final class DensityDriver {
 
   /** Runs one series in a fresh JVM and parses its POINT lines. */
   public static Series runChild(String mode, int max, int step, String xmx) throws Exception {
-    List<String> lines = ChildJvm.run(DensityDriver.class, List.of("-Xmx" + xmx),
+    ChildJvm.Result child = ChildJvm.runToExit(DensityDriver.class, List.of("-Xmx" + xmx),
         List.of("child", mode, Integer.toString(max), Integer.toString(step)), 1800);
+    List<String> lines = child.lines();
     List<Point> points = new ArrayList<>();
-    String stop = "reached max";
+    // A crashed child is a result, not an error: bare runtimes die of V8's fatal OOM at the
+    // process's mmap limit, which is exactly what this benchmark looks for.
+    String stop = child.exitCode() == 0 ? "reached max"
+        : "the JVM died (exit " + child.exitCode() + (child.exitCode() == 133
+            ? ", V8 fatal error: process out of memory" : "") + ")";
     for (String line : lines) {
       String[] f = line.split(" ");
       if (f[0].equals("POINT")) {

@@ -25,6 +25,20 @@ public final class ChildJvm {
    */
   public static List<String> run(Class<?> mainClass, List<String> jvmArgs, List<String> args,
       long timeoutSeconds) throws IOException, InterruptedException {
+    Result result = runToExit(mainClass, jvmArgs, args, timeoutSeconds);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(mainClass.getSimpleName() + " child JVM exited with "
+          + result.exitCode() + "; stdout: " + result.lines());
+    }
+    return result.lines();
+  }
+
+  /** What a child printed and how it ended (exit 133 is a V8 fatal error, for instance). */
+  public record Result(int exitCode, List<String> lines) {}
+
+  /** Like {@link #run}, but a non-zero exit is returned rather than thrown. */
+  public static Result runToExit(Class<?> mainClass, List<String> jvmArgs, List<String> args,
+      long timeoutSeconds) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -48,10 +62,6 @@ public final class ChildJvm {
       throw new IllegalStateException(mainClass.getSimpleName() + " child JVM timed out after "
           + timeoutSeconds + " s");
     }
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException(mainClass.getSimpleName() + " child JVM exited with "
-          + process.exitValue() + "; stdout: " + lines);
-    }
-    return lines;
+    return new Result(process.exitValue(), lines);
   }
 }

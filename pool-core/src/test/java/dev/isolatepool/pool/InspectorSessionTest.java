@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
+import dev.isolatepool.testing.Debugger;
 import dev.isolatepool.testing.QueueSink;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,10 +44,9 @@ class InspectorSessionTest {
   @Test
   void breakpointByUrlHitsReadsValuesStepsAndResumes() throws Exception {
     pool.deploy("acme", URL, HANDLER).get();
-    QueueSink sink = new QueueSink();
-    InspectorSession s = pool.openSession("acme", sink).get(10, TimeUnit.SECONDS);
-    s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-    sink.awaitResponse(1);
+    Debugger sDebugger = Debugger.attach(pool, "acme");
+    QueueSink sink = sDebugger.sink;
+    InspectorSession s = sDebugger.session;
     s.send("{\"id\":2,\"method\":\"Debugger.setBreakpointByUrl\",\"params\":{\"url\":\"" + URL
         + "\",\"lineNumber\":5}}");
     String bp = sink.awaitResponse(2);
@@ -97,10 +97,9 @@ class InspectorSessionTest {
   @Test
   void pauseOnIdleWorkerPausesTheNextStatementAndEvaluateWorksWhilePaused() throws Exception {
     pool.deploy("p", URL, HANDLER).get();
-    QueueSink sink = new QueueSink();
-    InspectorSession s = pool.openSession("p", sink).get(10, TimeUnit.SECONDS);
-    s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-    sink.awaitResponse(1);
+    Debugger sDebugger = Debugger.attach(pool, "p");
+    QueueSink sink = sDebugger.sink;
+    InspectorSession s = sDebugger.session;
     s.send("{\"id\":2,\"method\":\"Debugger.pause\"}");
     sink.awaitResponse(2);
     CompletableFuture<String> call = pool.call("p", "handle", "[{\"items\":[5]}]");
@@ -141,10 +140,9 @@ class InspectorSessionTest {
   @org.junit.jupiter.api.RepeatedTest(5) // raced once: V8 kept the idle pause request
   void secondClientCanAttachWhilePaused() throws Exception {
     pool.deploy("late", URL, HANDLER).get();
-    QueueSink a = new QueueSink();
-    InspectorSession sa = pool.openSession("late", a).get(10, TimeUnit.SECONDS);
-    sa.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-    a.awaitResponse(1);
+    Debugger saDebugger = Debugger.attach(pool, "late");
+    QueueSink a = saDebugger.sink;
+    InspectorSession sa = saDebugger.session;
     sa.send("{\"id\":2,\"method\":\"Debugger.pause\"}");
     a.awaitResponse(2);
     CompletableFuture<String> call = pool.call("late", "handle", "[{\"items\":[1]}]");
@@ -159,10 +157,9 @@ class InspectorSessionTest {
 
   @Test
   void waitForDebuggerReleasedByClientThenBreaksOnStart() throws Exception {
-    QueueSink sink = new QueueSink();
-    InspectorSession s = pool.openSession("brk", sink).get(10, TimeUnit.SECONDS);
-    s.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
-    sink.awaitResponse(1);
+    Debugger sDebugger = Debugger.attach(pool, "brk");
+    QueueSink sink = sDebugger.sink;
+    InspectorSession s = sDebugger.session;
     CompletableFuture<Void> deployed = pool.deploy("brk", URL, "globalThis.started = true;", true);
     awaitState("brk", WorkerState.PAUSED);
     Thread.sleep(200);

@@ -336,7 +336,7 @@ public final class IsolatePool implements AutoCloseable {
     int onTheWayBack = 0;
     for (IsolateWorker w : workers) {
       Lease l = w.lease();
-      onTheWayBack += w.state() == WorkerState.RETIRING || (l != null && l.isEnded()) ? 1 : 0;
+      onTheWayBack += w.returning || (l != null && l.isEnded()) ? 1 : 0;
     }
     if (onTheWayBack >= waiters.size()) {
       LOG.debug("room: {} workers on their way back for {} waiters", onTheWayBack, waiters.size());
@@ -431,6 +431,7 @@ public final class IsolatePool implements AutoCloseable {
   /** A worker is created or reset (worker thread): hand it to a waiter, else park it as idle. */
   void workerIdle(IsolateWorker worker) {
     synchronized (lock) {
+      worker.returning = false; // counted as on its way back until now (makeRoomLocked)
       if (!workers.contains(worker)) {
         creating--;
         workers.add(worker);
@@ -453,6 +454,7 @@ public final class IsolatePool implements AutoCloseable {
 
   void workerClosed(IsolateWorker worker, Throwable failure) {
     synchronized (lock) {
+      worker.returning = false;
       if (!workers.contains(worker)) {
         creating--;
       }

@@ -64,6 +64,8 @@ final class IsolateWorker implements Runnable {
   private volatile Lease lease;
   private volatile boolean stopped;
   private volatile boolean parked;
+  /** From the start of a recycle until the pool has taken the worker back (under its lock). */
+  volatile boolean returning;
   private volatile long heapUsed = -1;
   private volatile long leasesTotal;
 
@@ -693,6 +695,7 @@ final class IsolateWorker implements Runnable {
     if (stopped) {
       return;
     }
+    returning = !close;
     setState(WorkerState.RETIRING);
     inspector.detachAll(reason);
     lease = null;

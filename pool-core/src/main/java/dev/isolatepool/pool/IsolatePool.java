@@ -61,7 +61,6 @@ public final class IsolatePool implements AutoCloseable {
   private final AtomicInteger nextContextGroupId = new AtomicInteger(1);
   private final ScheduledExecutorService watchdog;
   private final ExecutorService relayExecutor;
-  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private int creating; // guarded by lock
   private volatile boolean closed;
 
@@ -249,11 +248,6 @@ public final class IsolatePool implements AutoCloseable {
     }
     return new PoolStats(total, idleCount, leased, waiting, (int) leases.estimatedSize(),
         config.maxWorkers());
-  }
-
-  /** Completes when {@link #close()} has ended every worker thread. */
-  public CompletableFuture<Void> terminationFuture() {
-    return terminated;
   }
 
   // ---------------------------------------------------------------- leasing
@@ -563,7 +557,6 @@ public final class IsolatePool implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    terminated.complete(null);
   }
 
   private void awaitTermination() {

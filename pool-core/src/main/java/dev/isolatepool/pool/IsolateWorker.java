@@ -386,7 +386,7 @@ final class IsolateWorker implements Runnable {
         failure = overQuota;
       }
     }
-    afterWork(l);
+    afterWork(l, failure != null);
     if (failure == null) {
       task.future.complete(result);
     } else {
@@ -394,9 +394,12 @@ final class IsolateWorker implements Runnable {
     }
   }
 
-  /** Leaves the running state and ends the lease if the isolate can't be trusted any more. */
-  private void afterWork(Lease l) {
-    if (nearHeapLimitHit || runtime.isDead()) {
+  /**
+   * Leaves the running state and ends the lease if the isolate can't be trusted any more. A dead
+   * runtime only shows as a failed call, so the JNI check is made only then.
+   */
+  private void afterWork(Lease l, boolean failed) {
+    if (nearHeapLimitHit || (failed && runtime.isDead())) {
       l.end(DetachReason.TARGET_RECREATED, false);
     }
     if (state.get() == WorkerState.RUNNING) {

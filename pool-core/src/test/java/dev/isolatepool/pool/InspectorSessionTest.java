@@ -118,6 +118,8 @@ class InspectorSessionTest {
     InspectorSession sa = pool.openSession("two", a).get(10, TimeUnit.SECONDS);
     InspectorSession sb = pool.openSession("two", b).get(10, TimeUnit.SECONDS);
     assertEquals(sa.contextGroupId(), sb.contextGroupId());
+    assertEquals("two", pool.worker(sa.contextGroupId()).orElseThrow().tenantId(),
+        "the context group id names the tenant's worker");
     sa.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
     sb.send("{\"id\":1,\"method\":\"Debugger.enable\"}");
     a.awaitResponse(1);

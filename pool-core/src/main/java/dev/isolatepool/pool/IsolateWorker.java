@@ -40,12 +40,10 @@ import org.slf4j.LoggerFactory;
 final class IsolateWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IsolateWorker.class);
   private static final String CALL_HELPER = "(function(){const g=globalThis,s=JSON.stringify,"
-      + "p=JSON.parse;return function(name,args){const f=g[name];if(typeof f!=='function')"
+      + "p=JSON.parse;return function(name,args,brk){const f=g[name];if(brk){debugger;}"
+      + "if(typeof f!=='function')"
       + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
       + "p(args));if(r instanceof Promise){return r;}return r===undefined?'null':s(r);};})()";
-  /** The call helper with a break before the call, for a pause requested while idle. */
-  private static final String BREAKING_CALL_HELPER = CALL_HELPER.replace("const f=g[name];",
-      "const f=g[name];debugger;");
   private static final String JSON_HELPER =
       "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
           + "return r===undefined?'null':r;};})()";
@@ -72,7 +70,6 @@ final class IsolateWorker implements Runnable {
   // Owned by the worker thread; read elsewhere only under workLock.
   private volatile V8Runtime runtime;
   private V8ValueFunction callHelper;
-  private V8ValueFunction breakingCallHelper;
   private V8Locker v8Lock;
   private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
@@ -537,14 +534,9 @@ final class IsolateWorker implements Runnable {
   }
 
   String call(String function, String argsJson) throws JavetException {
-    if (inspector.takeBreakOnNextTask()) {
-      if (breakingCallHelper == null) {
-        breakingCallHelper = runtime.getExecutor(BREAKING_CALL_HELPER)
-            .setResourceName("isolate-pool:call").execute();
-      }
-      return settle(breakingCallHelper.call(null, function, argsJson), function);
-    }
-    return settle(callHelper().call(null, function, argsJson), function);
+    // brk: a pause asked for while idle breaks in the helper, one step before the function.
+    return settle(callHelper().call(null, function, argsJson, inspector.takeBreakOnNextTask()),
+        function);
   }
 
   /**
@@ -755,8 +747,7 @@ final class IsolateWorker implements Runnable {
   }
 
   private void closeHelpers() {
-    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, breakingCallHelper,
-        jsonHelper}) {
+    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, jsonHelper}) {
       if (helper != null) {
         try {
           helper.close();
@@ -766,7 +757,6 @@ final class IsolateWorker implements Runnable {
       }
     }
     callHelper = null;
-    breakingCallHelper = null;
     jsonHelper = null;
   }
 

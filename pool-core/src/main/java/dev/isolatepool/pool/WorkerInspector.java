@@ -309,18 +309,26 @@ final class WorkerInspector {
   }
 
   private void send(V8Inspector target, String message) {
-    if (Thread.currentThread() != worker.thread) {
-      relayEpoch.incrementAndGet();
+    if (Thread.currentThread() == worker.thread) {
+      sendQuietly(target, message); // the worker never waits for its own lock
+      return;
     }
+    relayEpoch.incrementAndGet();
     inSend.incrementAndGet();
     sendStartedNanos = System.nanoTime();
+    try {
+      sendQuietly(target, message);
+    } finally {
+      sendStartedNanos = 0;
+      inSend.decrementAndGet();
+    }
+  }
+
+  private static void sendQuietly(V8Inspector target, String message) {
     try {
       target.sendRequest(message);
     } catch (Throwable t) {
       LOG.warn("sendRequest failed", t);
-    } finally {
-      sendStartedNanos = 0;
-      inSend.decrementAndGet();
     }
   }
 
@@ -346,6 +354,11 @@ final class WorkerInspector {
     if (pauseState.get() != RUNNING || lane.isEmpty()) {
       return false;
     }
+    worker.dispatchBudgeted(this::dispatchBatch); // one budget for the batch, not per message
+    return true;
+  }
+
+  private void dispatchBatch() {
     for (int i = 0; i < LANE_BATCH && pauseState.get() == RUNNING; i++) {
       LaneItem item = lane.poll();
       if (item == null) {
@@ -353,7 +366,7 @@ final class WorkerInspector {
       }
       V8Inspector target = targetOf(item);
       if (target != null) {
-        worker.dispatchBudgeted(() -> send(target, item.message()));
+        send(target, item.message());
         if (item.pause() && pauseState.get() == RUNNING) {
           // V8 acknowledges a pause on an idle isolate but does not pause the next script
           // (measured with Javet 5.0.6); it keeps the request and honours it after the next
@@ -364,7 +377,6 @@ final class WorkerInspector {
         }
       }
     }
-    return true;
   }
 
   /**
@@ -380,11 +392,7 @@ final class WorkerInspector {
     long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
     do {
       flushedEpoch = relayEpoch.get();
-      try {
-        c.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.flush"));
-      } catch (Throwable t) {
-        LOG.warn("flush failed", t);
-      }
+      sendQuietly(c, CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.flush"));
       if (inSend.get() == 0) {
         return;
       }

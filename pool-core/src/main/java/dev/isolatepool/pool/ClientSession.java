@@ -69,9 +69,7 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       emit(CdpMessages.error(envelope.id(), code, envelope.error()));
       return;
     }
-    inspector.enqueue(this, cdpMessage, envelope.id(),
-        CdpMessages.PAUSE_ENDERS.contains(envelope.method()),
-        "Debugger.pause".equals(envelope.method()));
+    inspector.enqueue(this, cdpMessage, envelope.id(), envelope.method());
   }
 
   @Override

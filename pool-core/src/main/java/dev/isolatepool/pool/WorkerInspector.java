@@ -107,7 +107,7 @@ final class WorkerInspector {
 
   /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
   private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
-      boolean ender, boolean pause, boolean afterClose) {}
+      boolean ender, boolean pause, boolean enablesDebugger, boolean afterClose) {}
 
   int sessionCount() {
     return clients.size();
@@ -141,8 +141,9 @@ final class WorkerInspector {
   }
 
   /** Queues a validated client message for V8 (any thread, never blocks). */
-  void enqueue(ClientSession client, String message, long id, boolean ender, boolean pause) {
-    lane.offer(new LaneItem(client, false, message, id, ender, pause, false));
+  void enqueue(ClientSession client, String message, long id, String method) {
+    lane.offer(new LaneItem(client, false, message, id, CdpMessages.PAUSE_ENDERS.contains(method),
+        "Debugger.pause".equals(method), "Debugger.enable".equals(method), false));
     if (pauseState.get() == OPEN) {
       scheduleDrain();
     } else {
@@ -158,7 +159,7 @@ final class WorkerInspector {
       // stop the script again. Disabling its debugger agent removes them now.
       long id = controlIds.incrementAndGet();
       lane.offer(new LaneItem(session, false, CdpMessages.request(id, "Debugger.disable"), id,
-          false, false, true));
+          false, false, false, true));
       if (openClients() == 0) {
         sendControl("Debugger.resume", true); // nobody is left to resume the script
       } else {
@@ -230,14 +231,14 @@ final class WorkerInspector {
   private void sendRelease() {
     releaseSent = true;
     lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
-        "Runtime.runIfWaitingForDebugger"), -1, true, false, false));
+        "Runtime.runIfWaitingForDebugger"), -1, true, false, false, false));
     afterPoolItem();
   }
 
   private void sendControl(String method, boolean ender) {
     long id = controlIds.incrementAndGet();
     lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false,
-        false));
+        false, false));
     afterPoolItem();
   }
 
@@ -366,6 +367,9 @@ final class WorkerInspector {
       }
       V8Inspector target = targetOf(item);
       if (target != null) {
+        if (item.enablesDebugger()) {
+          enableControlDebugger(); // first, so the control session sees every pause
+        }
         send(target, item.message());
         if (item.pause() && pauseState.get() == RUNNING) {
           // V8 acknowledges a pause on an idle isolate but does not pause the next script
@@ -428,15 +432,11 @@ final class WorkerInspector {
     }
     try {
       ensureControl();
-      session.v8 = worker.runtime().createV8Inspector("tenant:" + lease.tenantId);
+      session.v8 = newInspector("tenant:" + lease.tenantId);
       session.v8.addListeners(session);
       clients.put(session.id(), session);
-      if (!controlDebuggerEnabled) {
-        // V8 pauses only while some session has the debugger enabled; the control session
-        // must see every pause, so it enables its debugger while any client is attached.
-        control.sendRequest(CdpMessages.request(controlIds.incrementAndGet(), "Debugger.enable"));
-        controlDebuggerEnabled = true;
-        worker.registerNearHeapLimitCallback(); // V8's debugger just added its own on top
+      if (waitingForDebugger) {
+        enableControlDebugger(); // the client's own Debugger.enable will come through the relay
       }
       opened.complete(session);
     } catch (Throwable t) {
@@ -449,9 +449,32 @@ final class WorkerInspector {
   /** Worker thread, outside any V8 call: the runtime's own session exists. */
   void ensureControl() {
     if (control == null) {
-      control = worker.runtime().createV8Inspector("isolate " + worker.contextGroupId);
+      control = newInspector("isolate " + worker.contextGroupId);
       control.addListeners(new ControlListener());
     }
+  }
+
+  /**
+   * Worker thread: enables the debugger of the control session, once, before any client's.
+   * V8 pauses only while some session has its debugger enabled, and the control session must
+   * see every pause. It is not enabled while clients only use other domains: an enabled
+   * debugger makes V8 report every compiled script, and each {@code Runtime.evaluate} compiles
+   * one, which nearly doubles the cost of an evaluate (benchmarks/RESULTS.md).
+   */
+  private void enableControlDebugger() {
+    if (controlDebuggerEnabled || control == null) {
+      return;
+    }
+    controlDebuggerEnabled = true;
+    sendQuietly(control, CdpMessages.request(controlIds.incrementAndGet(), "Debugger.enable"));
+    worker.registerNearHeapLimitCallback(); // V8's debugger just added its own on top
+  }
+
+  /** Worker thread: a native session whose debug logging costs nothing while it is off. */
+  private V8Inspector newInspector(String name) {
+    V8Inspector created = worker.runtime().createV8Inspector(name);
+    created.setLogger(new InspectorLogger(created.getLogger()));
+    return created;
   }
 
   /** Runs queued session opens; called from callbacks inside the pause loop. */
@@ -537,7 +560,10 @@ final class WorkerInspector {
    */
   void waitForDebugger() {
     ensureControl();
-    releaser = worker.runtime().createV8Inspector("isolate-pool-releaser");
+    if (!clients.isEmpty()) {
+      enableControlDebugger(); // a client attached before the wait may enable its own during it
+    }
+    releaser = newInspector("isolate-pool-releaser");
     releaser.addListeners(new ControlListener());
     waitReleased = false;
     releaseSent = false;

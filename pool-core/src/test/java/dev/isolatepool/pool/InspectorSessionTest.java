@@ -180,6 +180,37 @@ class InspectorSessionTest {
     assertEquals("true", pool.evaluate("brk", "globalThis.started").get());
   }
 
+  /**
+   * The pool's control session enables its debugger only when a client does. A client that
+   * attached earlier and enables its debugger only during the wait (through the relay) must
+   * still get the break on start and later breakpoints, each seen and relayed by the pool.
+   */
+  @Test
+  void clientEnablingItsDebuggerOnlyDuringTheWaitStillPausesAndResumes() throws Exception {
+    QueueSink sink = new QueueSink();
+    InspectorSession s = pool.openSession("late-enable", sink).get(10, TimeUnit.SECONDS);
+    s.send("{\"id\":1,\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":\"1+1\"}}");
+    assertTrue(sink.awaitResponse(1).contains("\"value\":2"));
+    CompletableFuture<Void> deployed = pool.deploy("late-enable", URL, HANDLER, true);
+    awaitState("late-enable", WorkerState.PAUSED);
+    s.send("{\"id\":2,\"method\":\"Debugger.enable\"}");
+    sink.awaitResponse(2);
+    s.send("{\"id\":3,\"method\":\"Debugger.setBreakpointByUrl\",\"params\":{\"url\":\"" + URL
+        + "\",\"lineNumber\":5}}");
+    sink.awaitResponse(3);
+    s.send("{\"id\":4,\"method\":\"Runtime.runIfWaitingForDebugger\"}");
+    sink.awaitResponse(4);
+    sink.awaitNotification("Debugger.paused"); // break on start
+    s.send("{\"id\":5,\"method\":\"Debugger.resume\"}");
+    deployed.get(10, TimeUnit.SECONDS);
+    CompletableFuture<String> call = pool.call("late-enable", "handle", "[{\"items\":[2]}]");
+    String paused = sink.awaitNotification("Debugger.paused");
+    assertTrue(paused.contains("\"lineNumber\":5"), paused);
+    awaitState("late-enable", WorkerState.PAUSED);
+    s.send("{\"id\":6,\"method\":\"Debugger.resume\"}");
+    assertEquals("{\"total\":2,\"doubled\":4}", call.get(10, TimeUnit.SECONDS));
+  }
+
   @Test
   void waitForDebuggerTimesOutAndRuns() throws Exception {
     pool.close();

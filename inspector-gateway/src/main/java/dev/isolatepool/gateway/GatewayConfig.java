@@ -12,6 +12,7 @@ import java.util.Set;
  * @param allowedOrigins lower-case origins accepted besides DevTools' own
  *     ({@code devtools://}, {@code chrome-devtools://})
  * @param authorizer null in {@link GatewayMode#LOCAL_DEVELOPMENT}
+ * @param nativeTransport use Linux's epoll transport where it loads, else the JDK's NIO
  * @param listFirst tenants listed first in discovery, in this order
  */
 record GatewayConfig(
@@ -28,4 +29,5 @@ record GatewayConfig(
     long maxOutboundBufferBytes,
     Duration handshakeTimeout,
     int ioThreads,
+    boolean nativeTransport,
     List<String> listFirst) {}

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -44,6 +47,7 @@ public final class InspectorGateway implements AutoCloseable {
   private final GatewayContext gateway;
   private State state = State.NEW;
   private EventLoopGroup loops;
+  private volatile boolean nativeTransport;
   private Channel serverChannel;
   private volatile InetSocketAddress boundAddress;
 
@@ -67,11 +71,13 @@ public final class InspectorGateway implements AutoCloseable {
       throw new IllegalStateException("the gateway can be started once; it is " + state);
     }
     GatewayConfig config = gateway.config;
-    loops = new NioEventLoopGroup(config.ioThreads(),
-        new DefaultThreadFactory("inspector-gateway", true));
+    nativeTransport = config.nativeTransport() && Epoll.isAvailable();
+    DefaultThreadFactory threads = new DefaultThreadFactory("inspector-gateway", true);
+    loops = nativeTransport ? new EpollEventLoopGroup(config.ioThreads(), threads)
+        : new NioEventLoopGroup(config.ioThreads(), threads);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
-        .channel(NioServerSocketChannel.class)
+        .channel(nativeTransport ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new GatewayInitializer(gateway));
@@ -85,7 +91,8 @@ public final class InspectorGateway implements AutoCloseable {
     serverChannel = bound.channel();
     boundAddress = (InetSocketAddress) serverChannel.localAddress();
     state = State.STARTED;
-    log.info("inspector gateway listening on {} ({} mode)", hostAndPort(), config.mode());
+    log.info("inspector gateway listening on {} ({} mode, {} transport)", hostAndPort(),
+        config.mode(), transport());
     return this;
   }
 
@@ -96,6 +103,14 @@ public final class InspectorGateway implements AutoCloseable {
       throw new IllegalStateException("the gateway is not started");
     }
     return address;
+  }
+
+  /**
+   * The socket transport in use: {@code "epoll"} (Linux's native one, the default where it
+   * loads) or {@code "nio"} (the JDK's, elsewhere or with {@code nativeTransport(false)}).
+   */
+  public String transport() {
+    return nativeTransport ? "epoll" : "nio";
   }
 
   /** The bound port. */

@@ -37,6 +37,7 @@ public final class InspectorGatewayBuilder {
   private long maxOutboundBufferBytes = 16L << 20;
   private Duration handshakeTimeout = Duration.ofSeconds(10);
   private int ioThreads = 1;
+  private boolean nativeTransport = true;
   private final List<String> listFirst = new ArrayList<>();
   private boolean sealed;
 
@@ -200,6 +201,17 @@ public final class InspectorGatewayBuilder {
     return this;
   }
 
+  /**
+   * Whether to use Linux's native epoll transport where it loads (default true). It has lower
+   * latency than the JDK's NIO selector, which remains the fallback on other systems.
+   * {@link InspectorGateway#transport()} tells which one runs.
+   */
+  public InspectorGatewayBuilder nativeTransport(boolean enabled) {
+    checkIfSealed();
+    this.nativeTransport = enabled;
+    return this;
+  }
+
   /** Validates the combination and seals this builder. Call {@link InspectorGateway#start()}. */
   public InspectorGateway build() {
     checkIfSealed();
@@ -212,7 +224,8 @@ public final class InspectorGatewayBuilder {
     GatewayConfig config = new GatewayConfig(bindAddress, port, mode, authorizer,
         Set.copyOf(allowedHosts), Set.copyOf(allowedOrigins), maxInboundMessageBytes,
         maxSessionsPerTarget, maxSessionsPerTenant, maxMessagesPerSecond,
-        maxOutboundBufferBytes, handshakeTimeout, ioThreads, List.copyOf(listFirst));
+        maxOutboundBufferBytes, handshakeTimeout, ioThreads, nativeTransport,
+        List.copyOf(listFirst));
     return new InspectorGateway(config, pool);
   }
 

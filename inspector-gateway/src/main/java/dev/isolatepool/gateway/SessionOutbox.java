@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * message's UTF-8 bytes against {@code maxBytes} (queued here plus written to Netty but not yet
  * to the socket), enqueues it and makes sure one drain task is scheduled. The drain writes every
  * queued message as one unmasked, unfragmented text frame and flushes once, so a burst of
- * responses costs one wake-up and one syscall.
+ * responses costs one wake-up and one syscall. {@link #offerDeferred} only enqueues: the pool
+ * calls {@link #flush} at the end of its burst, so the event loop is woken once per burst
+ * rather than once per response.
  *
  * <p>When the budget is exceeded {@link #offer} returns false and the pool ends the session
  * with {@link DetachReason#SLOW_CONSUMER}; the worker never waits for a slow client.
@@ -44,6 +46,20 @@ final class SessionOutbox implements CdpSink {
 
   @Override
   public boolean offer(String cdpMessage) {
+    if (!enqueue(cdpMessage)) {
+      return false;
+    }
+    flush();
+    return true;
+  }
+
+  /** Queues without waking the event loop: the pool flushes after its burst. */
+  @Override
+  public boolean offerDeferred(String cdpMessage) {
+    return enqueue(cdpMessage);
+  }
+
+  private boolean enqueue(String cdpMessage) {
     if (!channel.isActive()) {
       return true; // the connection is gone and its session is being closed; drop quietly
     }
@@ -53,14 +69,19 @@ final class SessionOutbox implements CdpSink {
       return false;
     }
     queue.add(cdpMessage);
-    if (drainScheduled.compareAndSet(false, true)) {
+    return true;
+  }
+
+  /** Makes sure one drain task is scheduled if anything is queued. Any thread. */
+  @Override
+  public void flush() {
+    if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
       try {
         channel.eventLoop().execute(drainTask);
       } catch (RejectedExecutionException e) {
         queue.clear(); // the gateway is stopping; the channel closes with it
       }
     }
-    return true;
   }
 
   @Override

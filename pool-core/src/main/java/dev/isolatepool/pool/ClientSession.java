@@ -27,6 +27,8 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
   volatile V8Inspector v8;
   private volatile boolean open = true;
   private boolean sinkClosed; // guarded by this
+  /** The sink holds deferred messages; set by the worker, cleared by whoever flushes. */
+  private volatile boolean unflushed;
 
   ClientSession(WorkerInspector inspector, String tenantId, int contextGroupId, CdpSink sink) {
     this.inspector = inspector;
@@ -107,9 +109,39 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
     if (sinkClosed) {
       return;
     }
-    if (!offerQuietly(message)) {
+    boolean taken;
+    if (inspector.defersOutput()) {
+      taken = offerDeferredQuietly(message);
+      if (taken && !unflushed) {
+        unflushed = true;
+        inspector.deferred(this);
+      }
+    } else {
+      taken = offerQuietly(message);
+    }
+    if (!taken) {
       detach(DetachReason.SLOW_CONSUMER);
       inspector.slowConsumer(this);
+    }
+  }
+
+  /** Hands deferred messages to the transport. Any pool thread. */
+  void flushSink() {
+    if (unflushed) {
+      unflushed = false;
+      try {
+        sink.flush();
+      } catch (RuntimeException e) {
+        // A failing sink fails its next offer too, which ends the session.
+      }
+    }
+  }
+
+  private boolean offerDeferredQuietly(String message) {
+    try {
+      return sink.offerDeferred(message);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

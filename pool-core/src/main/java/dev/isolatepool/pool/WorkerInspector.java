@@ -57,6 +57,14 @@ final class WorkerInspector {
   private static final long NUDGE_RETRY_NANOS = 20_000_000;
   private static final long STUCK_SEND_NANOS = 100_000_000;
   private static final long FLUSH_WAIT_NANOS = 2_000_000;
+  /**
+   * Lane messages whose output is flushed together. Flushing once per whole batch (64) halves
+   * the transport's wake-ups again but leaves a pipelining client idle until the batch ends;
+   * 4 measured best with 64 requests in flight (benchmarks/RESULTS.md).
+   */
+  private static final int FLUSH_OUTPUT_EVERY = 4;
+  /** A lane batch that keeps V8 busy longer than this gets its deferred output flushed. */
+  private static final long DEFERRED_OUTPUT_NANOS = 2_000_000;
   /** Control-session ids live far above client ids so the two never meet in logs. */
   private static final long CONTROL_ID_BASE = 1_000_000_000L;
 
@@ -76,6 +84,10 @@ final class WorkerInspector {
   private final AtomicLong relayEpoch = new AtomicLong();
   private long flushedEpoch;
   private volatile long sendStartedNanos;
+  /** Sessions whose sinks hold output of the current lane batch (worker thread only). */
+  private final List<ClientSession> deferredOutput = new ArrayList<>();
+  /** When the current lane batch began, or 0 outside one (written by the worker). */
+  private volatile long batchStartedNanos;
 
   // Written on the worker thread; read by relay jobs.
   private volatile V8Inspector control;
@@ -193,6 +205,13 @@ final class WorkerInspector {
 
   /** Watchdog thread: the pause limit and the wait-for-debugger timeout. */
   void watchdogTick(long now) {
+    long batch = batchStartedNanos;
+    if (batch != 0 && now - batch > DEFERRED_OUTPUT_NANOS) {
+      // One message of the batch keeps V8 busy: the answers before it go out now.
+      for (ClientSession client : clients.values()) {
+        client.flushSink();
+      }
+    }
     long started = pauseStartedNanos;
     if (started == 0) {
       return;
@@ -360,10 +379,44 @@ final class WorkerInspector {
   }
 
   private void dispatchBatch() {
+    batchStartedNanos = System.nanoTime();
+    try {
+      dispatchLaneItems();
+    } finally {
+      batchStartedNanos = 0;
+      flushDeferredOutput();
+    }
+  }
+
+  /**
+   * Whether a message emitted now may wait for the end of the lane batch: only on the worker
+   * thread, inside a batch, and while no pause has begun (a pause must reach clients at once).
+   */
+  boolean defersOutput() {
+    return batchStartedNanos != 0 && pauseState.get() == RUNNING
+        && Thread.currentThread() == worker.thread;
+  }
+
+  /** Worker thread: {@code session}'s sink now holds output to flush at the batch's end. */
+  void deferred(ClientSession session) {
+    deferredOutput.add(session);
+  }
+
+  private void flushDeferredOutput() {
+    for (int i = 0; i < deferredOutput.size(); i++) {
+      deferredOutput.get(i).flushSink();
+    }
+    deferredOutput.clear();
+  }
+
+  private void dispatchLaneItems() {
     for (int i = 0; i < LANE_BATCH && pauseState.get() == RUNNING; i++) {
       LaneItem item = lane.poll();
       if (item == null) {
         break;
+      }
+      if (i > 0 && i % FLUSH_OUTPUT_EVERY == 0) {
+        flushDeferredOutput(); // keeps a pipelining client busy while the batch goes on
       }
       V8Inspector target = targetOf(item);
       if (target != null) {
@@ -586,6 +639,9 @@ final class WorkerInspector {
 
   private void enterPause() {
     LOG.debug("worker {}: pause announced", worker.contextGroupId);
+    if (Thread.currentThread() == worker.thread) {
+      flushDeferredOutput(); // answers that came before the pause go out before the pause loop
+    }
     pauseStartedNanos = System.nanoTime();
     pauseLimitFired = false;
     pauseState.set(PENDING);

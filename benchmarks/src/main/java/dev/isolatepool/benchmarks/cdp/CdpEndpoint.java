@@ -14,4 +14,17 @@ interface CdpEndpoint extends AutoCloseable {
 
   /** Opens session number {@code index}. */
   CdpConnection open(int index) throws Exception;
+
+  /**
+   * CPU time the serving process(es) used so far (user + system, all threads), or -1 when the
+   * server shares the client's process and can't be told apart.
+   */
+  default long serverCpuNanos() {
+    return -1;
+  }
+
+  /** CPU time of a process so far, or -1 where the platform does not tell. */
+  static long cpuNanos(Process process) {
+    return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos()).orElse(-1L);
+  }
 }

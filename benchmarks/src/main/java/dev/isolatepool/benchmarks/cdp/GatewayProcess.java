@@ -30,10 +30,15 @@ final class GatewayProcess implements CdpEndpoint {
 
   static GatewayProcess start(int isolates, int sessionsPerIsolate, HttpClient client)
       throws IOException, InterruptedException {
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), MAIN, Integer.toString(isolates),
-        Integer.toString(sessionsPerIsolate));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    // -Dgateway.jvmArgs="..." passes JVM options to the child, e.g. a profiler agent.
+    String extra = System.getProperty("gateway.jvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN,
+        Integer.toString(isolates), Integer.toString(sessionsPerIsolate)));
     Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
@@ -80,6 +85,11 @@ final class GatewayProcess implements CdpEndpoint {
   @Override
   public CdpConnection open(int index) throws Exception {
     return urls.open(index);
+  }
+
+  @Override
+  public long serverCpuNanos() {
+    return CdpEndpoint.cpuNanos(process);
   }
 
   @Override

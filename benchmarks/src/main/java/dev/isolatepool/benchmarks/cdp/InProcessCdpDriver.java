@@ -55,7 +55,7 @@ public final class InProcessCdpDriver {
           + " isolates", ours.multi(), true, raw));
     }
     rows.add(CdpRows.row("anchor: raw V8Inspector, owner thread", new RoundTripSuite.Part(raw,
-        raw.count() / (raw.meanNanos() * raw.count() / 1e9)), false, raw));
+        raw.count() / (raw.meanNanos() * raw.count() / 1e9), Double.NaN), false, raw));
     report.table(CdpRows.HEADER_VS_RAW, rows);
     report.finish();
   }

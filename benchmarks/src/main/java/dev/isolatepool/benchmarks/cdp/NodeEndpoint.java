@@ -32,7 +32,8 @@ final class NodeEndpoint implements CdpEndpoint {
 
   @Override
   public String name() {
-    return "Node " + version() + " --inspect";
+    return "Node " + version() + " --inspect" + (nodes.size() == 1 ? ""
+        : ", " + nodes.size() + " processes");
   }
 
   @Override
@@ -44,6 +45,19 @@ final class NodeEndpoint implements CdpEndpoint {
   public CdpConnection open(int index) throws Exception {
     return WebSocketConnection.open(client, nodes.get(index % nodes.size()).webSocketUrl())
         .get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public long serverCpuNanos() {
+    long total = 0;
+    for (NodeInspector node : nodes) {
+      long cpu = node.cpuNanos();
+      if (cpu < 0) {
+        return -1;
+      }
+      total += cpu;
+    }
+    return total;
   }
 
   @Override

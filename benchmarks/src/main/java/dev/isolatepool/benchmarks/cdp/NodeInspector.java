@@ -62,6 +62,10 @@ final class NodeInspector implements AutoCloseable {
     }
   }
 
+  long cpuNanos() {
+    return CdpEndpoint.cpuNanos(process);
+  }
+
   URI webSocketUrl() {
     return webSocketUrl;
   }

@@ -24,14 +24,17 @@ final class RoundTripSuite {
       int perSession) {
     static Settings fromFlags() {
       return new Settings(Flags.intValue("warmup", 5000, 20_000),
-          Flags.intValue("sequential", 2000, 20_000), Flags.intValue("pipelined", 20_000, 200_000),
+          Flags.intValue("sequential", 5000, 20_000), Flags.intValue("pipelined", 50_000, 200_000),
           Flags.intValue("inFlight", 64, 64), Flags.intValue("sessions", 200, 200),
-          Flags.intValue("perSession", 50, 500));
+          Flags.intValue("perSession", 100, 500));
     }
   }
 
-  /** One part's numbers. */
-  record Part(LatencyRecorder latencies, double perSecond) {}
+  /**
+   * One part's numbers. {@code serverCpuMicros}: the server's CPU time per request in
+   * microseconds (all its threads), NaN when the server runs in the client's process.
+   */
+  record Part(LatencyRecorder latencies, double perSecond, double serverCpuMicros) {}
 
   /** All parts for one endpoint; {@code multi} is null if it was not run. */
   record Result(String endpoint, Part sequential, Part pipelined, Part multi, int multiSessions,
@@ -39,18 +42,29 @@ final class RoundTripSuite {
 
   private RoundTripSuite() {}
 
+  /** Only the many-sessions part; {@code sequential} and {@code pipelined} are null. */
+  static Result runManyOnly(CdpEndpoint endpoint, Settings s) throws Exception {
+    System.out.println("cdp: measuring " + endpoint.name() + " (many sessions only)");
+    return new Result(endpoint.name(), null, null, many(endpoint, s), s.sessions(),
+        endpoint.targets());
+  }
+
   static Result run(CdpEndpoint endpoint, Settings s, boolean multi) throws Exception {
     System.out.println("cdp: measuring " + endpoint.name());
     Part sequential;
     Part pipelined;
     try (CdpConnection connection = endpoint.open(0)) {
       new CdpLoad(connection, s.warmup(), 1).start().await(5, TimeUnit.MINUTES);
+      long cpu = endpoint.serverCpuNanos();
       CdpLoad seq = new CdpLoad(connection, s.sequential(), 1).start().await(5, TimeUnit.MINUTES);
-      sequential = new Part(seq.latencies(), seq.perSecond());
+      sequential = new Part(seq.latencies(), seq.perSecond(),
+          cpuMicrosPerRequest(endpoint, cpu, s.sequential()));
       new CdpLoad(connection, s.warmup(), s.inFlight()).start().await(5, TimeUnit.MINUTES);
+      cpu = endpoint.serverCpuNanos();
       CdpLoad pipe = new CdpLoad(connection, s.pipelined(), s.inFlight()).start()
           .await(5, TimeUnit.MINUTES);
-      pipelined = new Part(pipe.latencies(), pipe.perSecond());
+      pipelined = new Part(pipe.latencies(), pipe.perSecond(),
+          cpuMicrosPerRequest(endpoint, cpu, s.pipelined()));
     }
     System.out.println("  sequential " + sequential.latencies().summaryMicros());
     System.out.printf("  pipelined(%d) %.0f/s %s%n", s.inFlight(), pipelined.perSecond(),
@@ -58,6 +72,11 @@ final class RoundTripSuite {
     Part many = multi ? many(endpoint, s) : null;
     return new Result(endpoint.name(), sequential, pipelined, many, s.sessions(),
         endpoint.targets());
+  }
+
+  private static double cpuMicrosPerRequest(CdpEndpoint endpoint, long cpuBefore, int requests) {
+    long after = endpoint.serverCpuNanos();
+    return cpuBefore < 0 || after < 0 ? Double.NaN : (after - cpuBefore) / 1e3 / requests;
   }
 
   private static Part many(CdpEndpoint endpoint, Settings s) throws Exception {
@@ -75,6 +94,7 @@ final class RoundTripSuite {
         load.await(5, TimeUnit.MINUTES);
       }
       loads.clear();
+      long cpu = endpoint.serverCpuNanos();
       long start = System.nanoTime();
       for (CdpConnection c : connections) {
         loads.add(new CdpLoad(c, s.perSession(), 1).start());
@@ -87,7 +107,8 @@ final class RoundTripSuite {
       for (CdpLoad load : loads) {
         all.merge(load.latencies());
       }
-      Part part = new Part(all, all.count() / seconds);
+      Part part = new Part(all, all.count() / seconds,
+          cpuMicrosPerRequest(endpoint, cpu, all.count()));
       System.out.printf("  %d sessions over %d targets: %.0f/s %s%n", s.sessions(),
           endpoint.targets(), part.perSecond(), all.summaryMicros());
       return part;

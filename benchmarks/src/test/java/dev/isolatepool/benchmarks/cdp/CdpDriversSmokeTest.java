@@ -1,6 +1,7 @@
 package dev.isolatepool.benchmarks.cdp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,12 +47,26 @@ class CdpDriversSmokeTest {
   void sameClientDrivesNodeAndTheGateway(@TempDir Path out) throws Exception {
     System.setProperty("bench.out", out.toString());
     assumeTrue(nodeAvailable(), "node is not on the PATH; the Node anchor can't run");
-    List<RoundTripSuite.Result> results = GatewayCdpDriver.measure(TINY, 4, 1, true, List.of());
+    List<GatewayCdpDriver.Series> results =
+        GatewayCdpDriver.measure(TINY, 4, 1, 2, true, true, false, List.of());
     GatewayCdpDriver.report(TINY, results);
-    for (RoundTripSuite.Result r : results) {
-      assertEquals(50, r.sequential().latencies().count(), r.endpoint());
-      assertEquals(200, r.pipelined().latencies().count(), r.endpoint());
+    assertEquals(3, results.size(), "Node, Node per isolate, our gateway in its own JVM");
+    GatewayCdpDriver.Series perIsolate = results.get(1);
+    assertTrue(perIsolate.manyOnly(), perIsolate.endpoint());
+    for (RoundTripSuite.Result r : perIsolate.rounds()) {
       assertEquals(8 * 5, r.multi().latencies().count(), r.endpoint());
+      assertEquals(4, r.multiTargets(), "one Node process per isolate");
+    }
+    for (GatewayCdpDriver.Series series : List.of(results.get(0), results.get(2))) {
+      assertEquals(2, series.rounds().size(), series.endpoint());
+      for (RoundTripSuite.Result r : series.rounds()) {
+        assertEquals(50, r.sequential().latencies().count(), r.endpoint());
+        assertEquals(200, r.pipelined().latencies().count(), r.endpoint());
+        assertEquals(8 * 5, r.multi().latencies().count(), r.endpoint());
+        // The kernel counts CPU time in 10 ms ticks: a tiny run may read 0, never NaN.
+        assertTrue(r.pipelined().serverCpuMicros() >= 0,
+            r.endpoint() + ": the server's CPU per request is measured");
+      }
     }
   }
 

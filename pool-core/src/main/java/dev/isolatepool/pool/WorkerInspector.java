@@ -390,11 +390,13 @@ final class WorkerInspector {
 
   /**
    * Whether a message emitted now may wait for the end of the lane batch: only on the worker
-   * thread, inside a batch, and while no pause has begun (a pause must reach clients at once).
+   * thread, inside a batch, while no pause has begun (a pause must reach clients at once), and
+   * while more lane messages wait (the answer to the last one goes out at once: nothing would
+   * be gained by holding it).
    */
   boolean defersOutput() {
     return batchStartedNanos != 0 && pauseState.get() == RUNNING
-        && Thread.currentThread() == worker.thread;
+        && Thread.currentThread() == worker.thread && !lane.isEmpty();
   }
 
   /** Worker thread: {@code session}'s sink now holds output to flush at the batch's end. */

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * <p>Every endpoint is started first and gets one whole unmeasured round (all three parts), so
  * that neither the JVM's JIT nor V8's is still compiling when measuring starts. Then
  * {@code -Drounds} (3; 5 long) measured rounds run, the endpoints taking turns within each
- * round, so that a change in the machine's load hits all of them alike. Reported figures are
+ * round (in reverse order every other round), so that a change in the machine's load hits all
+ * of them alike. Reported figures are
  * medians over the rounds; ratios are ours ÷ Node, per round and of the medians.
  */
 public final class GatewayCdpDriver {
@@ -93,7 +94,10 @@ public final class GatewayCdpDriver {
       endpoints.forEach(e -> byEndpoint.add(new ArrayList<>()));
       for (int round = 1; round <= rounds; round++) {
         System.out.println("cdp: round " + round + " of " + rounds);
-        for (int e = 0; e < endpoints.size(); e++) {
+        // Every other round runs the endpoints in reverse order, so going first or second
+        // (after the client's own garbage from the previous endpoint) favours no one.
+        for (int i = 0; i < endpoints.size(); i++) {
+          int e = round % 2 == 1 ? i : endpoints.size() - 1 - i;
           byEndpoint.get(e).add(run(endpoints.get(e), nodeShaped, s));
         }
       }
@@ -131,7 +135,8 @@ public final class GatewayCdpDriver {
             + " connection per session). Runtime.evaluate(\"1+1\"): %d warm-up, %d sequential,"
             + " %d pipelined with %d in flight on one session; then %d sessions with one request"
             + " in flight each, %d requests per session. Each endpoint had one whole unmeasured"
-            + " round first; then %d measured rounds, endpoints taking turns. Figures are medians"
+            + " round first; then %d measured rounds, endpoints taking turns (reversed every other"
+            + " round). Figures are medians"
             + " over the rounds. Server CPU is the serving process's CPU time (all threads) per"
             + " request (the kernel counts it in 10 ms ticks). Ratios are against Node in one"
             + " process, the anchor of issue 4; the many-sessions part is also measured against"

@@ -1,5 +1,7 @@
 package dev.isolatepool.gateway;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
+import java.util.Base64;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +120,20 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     String tenantId = routed.get();
+    String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+    if (!"13".equals(version)) {
+      // RFC 6455 4.4: name the version we speak. Every DevTools client sends 13.
+      FullHttpResponse response = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
+          "Upgrade Required: Sec-WebSocket-Version must be 13, was " + version);
+      response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+      HttpResponses.send(ctx, request, response);
+      return;
+    }
+    if (!isValidKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+      reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad Request: Sec-WebSocket-Key must"
+          + " be 16 random bytes in base64 (RFC 6455 4.1)");
+      return;
+    }
     if (!gateway.tenantSessions.tryAcquire(tenantId)) {
       reject(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "Too Many Requests:"
           + " maxSessionsPerTenant=" + gateway.tenantSessions.max() + " sessions already open");
@@ -135,12 +152,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (handshaker == null) {
       gateway.tenantSessions.release(tenantId);
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+          .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     CdpWebSocketHandler connection = new CdpWebSocketHandler(gateway, tenantId);
     ctx.pipeline().replace(this, "cdp", connection);
-    handshaker.handshake(ctx.channel(), request).addListener(done -> {
+    ChannelFuture handshake;
+    try {
+      handshake = handshaker.handshake(ctx.channel(), request);
+    } catch (RuntimeException e) {
+      // Checked above, so not expected: the client still gets an answer, and the slot is freed.
+      log.warn("WebSocket handshake for tenant {} failed", tenantId, e);
+      connection.handshakeFailed();
+      // This handler's context left the pipeline with replace(): write from the channel's tail.
+      ctx.channel().writeAndFlush(HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+          "Bad Request: WebSocket handshake failed: " + e.getMessage()))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    handshake.addListener(done -> {
       if (done.isSuccess()) {
         ctx.pipeline().remove(HandshakeTimeoutHandler.class);
         connection.upgraded();
@@ -151,6 +181,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     });
     // Validate UTF-8 across fragments; failures reach CdpWebSocketHandler as close code 1007.
     ctx.pipeline().addAfter("wsdecoder", "utf8", new Utf8FrameValidator(false));
+  }
+
+  /** RFC 6455: the key is a base64-encoded 16-byte nonce. */
+  private static boolean isValidKey(String key) {
+    if (key == null || key.length() != 24) {
+      return false;
+    }
+    try {
+      return Base64.getDecoder().decode(key).length == 16;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static boolean isWebSocketUpgrade(FullHttpRequest request) {

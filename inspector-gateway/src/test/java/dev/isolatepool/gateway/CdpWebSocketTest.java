@@ -50,6 +50,30 @@ class CdpWebSocketTest {
   }
 
   @Test
+  void brokenUpgradesOnATargetGetAClearHttpAnswerAndHoldNoSessionSlot() throws Exception {
+    String path = Fixtures.path(gateway, gateway.webSocketUrl("alpha"));
+    String upgrade = "Upgrade: websocket";
+    String connection = "Connection: Upgrade";
+    RawClient.Response noKey = RawClient.get(gateway.port(), path, upgrade, connection,
+        "Sec-WebSocket-Version: 13");
+    assertEquals(400, noKey.status());
+    assertTrue(noKey.body().contains("Sec-WebSocket-Key"), noKey.body());
+    RawClient.Response shortKey = RawClient.get(gateway.port(), path, upgrade, connection,
+        "Sec-WebSocket-Key: x", "Sec-WebSocket-Version: 13");
+    assertEquals(400, shortKey.status());
+    RawClient.Response oldVersion = RawClient.get(gateway.port(), path, upgrade, connection,
+        "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==", "Sec-WebSocket-Version: 8");
+    assertEquals(426, oldVersion.status());
+    assertEquals("13", oldVersion.headers().get("sec-websocket-version"));
+    assertTrue(oldVersion.body().contains("must be 13"), oldVersion.body());
+    // None of them took one of alpha's session slots: a real client still gets in.
+    try (RawClient client = Fixtures.connect(gateway, "alpha")) {
+      client.sendText(Fixtures.evaluate(1, "1+1"));
+      assertEquals(2, Fixtures.value(client.awaitResponse(1)).asInt());
+    }
+  }
+
+  @Test
   void compressionOffersAreDeclinedLikeNodeInspectNeeds() throws Exception {
     try (RawClient client = new RawClient(gateway.port())) {
       RawClient.Response response = client.upgrade(

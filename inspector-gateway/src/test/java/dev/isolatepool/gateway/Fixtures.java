@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isolatepool.inspector.InspectorSession;
 import dev.isolatepool.pool.IsolatePool;
-import dev.isolatepool.testing.QueueSink;
 import dev.isolatepool.pool.WorkerInfo;
 import java.io.IOException;
 import java.time.Duration;
@@ -30,21 +28,11 @@ final class Fixtures {
   }
 
   /**
-   * Deploys a small handler that remembers the tenant's name in a global. A session is open
-   * while it compiles: pool-core does not yet create the isolate's inspector before tenant code
-   * runs, and V8 never reports scripts compiled before that to debuggers (no scriptParsed, no
-   * breakpoints by URL). Requested from pool-core; see the gateway report.
+   * Deploys a small handler that remembers the tenant's name in a global. No session needs to
+   * be open: pool-core creates each isolate's inspector before any tenant code runs, so scripts
+   * compiled earlier are still reported to debuggers that attach later.
    */
   static void deploy(IsolatePool pool, String tenant) throws Exception {
-    InspectorSession witness = pool.openSession(tenant, new QueueSink()).get(30, TimeUnit.SECONDS);
-    try {
-      deployScript(pool, tenant);
-    } finally {
-      witness.close().get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void deployScript(IsolatePool pool, String tenant) throws Exception {
     pool.deploy(tenant, scriptUrl(tenant), "var tenantName = '" + tenant + "';\n"
         + "function handle(request) {\n"
         + "  const doubled = request.x * 2;\n"

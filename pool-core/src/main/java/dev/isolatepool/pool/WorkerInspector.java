@@ -42,6 +42,15 @@ import org.slf4j.LoggerFactory;
  * thread waits for the V8 lock and finds nothing left to dispatch but the probe itself, which is
  * a no-op on the control session.
  *
+ * <p><b>The control session's debugger</b> is enabled only once some client enables its own
+ * (V8 pauses only then), never for clients that just evaluate: an enabled debugger makes V8
+ * report every compiled script, and each {@code Runtime.evaluate} compiles one.
+ *
+ * <p><b>Output.</b> Answers produced while the worker drains a lane batch are offered to their
+ * sinks deferred ({@link dev.isolatepool.inspector.CdpSink#offerDeferred}) and flushed every few
+ * messages, at the batch's end, before a pause begins, and by the watchdog if one message keeps
+ * V8 busy; so a transport wakes once per burst, not once per answer.
+ *
  * <p>Sessions are created on the worker thread, either in its main loop or, while paused, from a
  * callback inside the pause loop (adding a session there is safe; removing one is not, because
  * Javet's dispatch loop holds raw session pointers). Native sessions are therefore closed only in

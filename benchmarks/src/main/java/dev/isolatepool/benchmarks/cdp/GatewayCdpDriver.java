@@ -142,6 +142,10 @@ public final class GatewayCdpDriver {
             + " process, the anchor of issue 4; the many-sessions part is also measured against"
             + " Node with one process per isolate, the same shape as ours.", s.warmup(),
         s.sequential(), s.pipelined(), s.inFlight(), s.sessions(), s.perSession(), rounds));
+    if (s.debugger()) {
+      report.line("Every session enabled its debugger first (-Ddebugger=true), as DevTools does:"
+          + " V8 reports each evaluated script to it.");
+    }
     Series node = results.get(0);
     Series shaped = results.stream().filter(Series::manyOnly).findFirst().orElse(null);
     String many = s.sessions() + " sessions / ";

@@ -4,6 +4,7 @@ import dev.isolatepool.benchmarks.support.Flags;
 import dev.isolatepool.benchmarks.support.LatencyRecorder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,14 +20,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class RoundTripSuite {
 
-  /** Sizes of the three parts. */
+  /**
+   * Sizes of the three parts. With {@code debugger}, every session first sends
+   * {@code Debugger.enable} and waits for its answer, as DevTools does on connecting: V8 then
+   * reports each evaluated script to the session ({@code Debugger.scriptParsed}).
+   */
   record Settings(int warmup, int sequential, int pipelined, int inFlight, int sessions,
-      int perSession) {
+      int perSession, boolean debugger) {
+    Settings(int warmup, int sequential, int pipelined, int inFlight, int sessions,
+        int perSession) {
+      this(warmup, sequential, pipelined, inFlight, sessions, perSession, false);
+    }
+
     static Settings fromFlags() {
       return new Settings(Flags.intValue("warmup", 5000, 20_000),
           Flags.intValue("sequential", 5000, 20_000), Flags.intValue("pipelined", 50_000, 200_000),
           Flags.intValue("inFlight", 64, 64), Flags.intValue("sessions", 200, 200),
-          Flags.intValue("perSession", 100, 500));
+          Flags.intValue("perSession", 100, 500),
+          Boolean.parseBoolean(Flags.stringValue("debugger", "false")));
     }
   }
 
@@ -54,6 +65,7 @@ final class RoundTripSuite {
     Part sequential;
     Part pipelined;
     try (CdpConnection connection = endpoint.open(0)) {
+      prepare(connection, s);
       new CdpLoad(connection, s.warmup(), 1).start().await(5, TimeUnit.MINUTES);
       long cpu = endpoint.serverCpuNanos();
       CdpLoad seq = new CdpLoad(connection, s.sequential(), 1).start().await(5, TimeUnit.MINUTES);
@@ -74,6 +86,26 @@ final class RoundTripSuite {
         endpoint.targets());
   }
 
+  /** Enables the session's debugger first when the settings ask for it. */
+  private static void prepare(CdpConnection connection, Settings s) throws Exception {
+    if (!s.debugger()) {
+      return;
+    }
+    int id = connection.reserveIds(1);
+    CompletableFuture<String> answered = new CompletableFuture<>();
+    connection.listener(m -> {
+      if (CdpLoad.responseId(m) == id) {
+        answered.complete(m);
+      }
+    });
+    connection.send("{\"id\":" + id + ",\"method\":\"Debugger.enable\"}");
+    String answer = answered.get(30, TimeUnit.SECONDS);
+    if (!answer.contains("\"debuggerId\"")) {
+      throw new IllegalStateException("Debugger.enable failed: " + answer);
+    }
+    connection.listener(null);
+  }
+
   private static double cpuMicrosPerRequest(CdpEndpoint endpoint, long cpuBefore, int requests) {
     long after = endpoint.serverCpuNanos();
     return cpuBefore < 0 || after < 0 ? Double.NaN : (after - cpuBefore) / 1e3 / requests;
@@ -83,7 +115,9 @@ final class RoundTripSuite {
     List<CdpConnection> connections = new ArrayList<>();
     try {
       for (int i = 0; i < s.sessions(); i++) {
-        connections.add(endpoint.open(i));
+        CdpConnection connection = endpoint.open(i);
+        connections.add(connection);
+        prepare(connection, s);
       }
       // Warm every session once, then measure them all together.
       List<CdpLoad> loads = new ArrayList<>();

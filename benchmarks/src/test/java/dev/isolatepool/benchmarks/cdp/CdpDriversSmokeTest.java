@@ -70,6 +70,22 @@ class CdpDriversSmokeTest {
     }
   }
 
+  @Test
+  void withTheDebuggerEnabledEveryRequestIsStillAnswered(@TempDir Path out) throws Exception {
+    System.setProperty("bench.out", out.toString());
+    assumeTrue(nodeAvailable(), "node is not on the PATH; the Node anchor can't run");
+    RoundTripSuite.Settings debugging = new RoundTripSuite.Settings(20, 50, 200, 8, 8, 5, true);
+    List<GatewayCdpDriver.Series> results =
+        GatewayCdpDriver.measure(debugging, 4, 1, 1, false, true, false, List.of());
+    GatewayCdpDriver.report(debugging, results);
+    for (GatewayCdpDriver.Series series : results) {
+      RoundTripSuite.Result r = series.rounds().get(0);
+      assertEquals(50, r.sequential().latencies().count(), r.endpoint());
+      assertEquals(200, r.pipelined().latencies().count(), r.endpoint());
+      assertEquals(8 * 5, r.multi().latencies().count(), r.endpoint());
+    }
+  }
+
   private static boolean nodeAvailable() {
     try {
       return new ProcessBuilder(System.getProperty("node", "node"), "--version").start()

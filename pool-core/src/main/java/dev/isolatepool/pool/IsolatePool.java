@@ -46,12 +46,15 @@ public final class IsolatePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IsolatePool.class);
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final long WATCHDOG_TICK_MILLIS = 10;
+  /** How many unpinned leases, oldest by the cache's access order, make-room compares. */
+  static final int VICTIM_CANDIDATES = 8;
 
   /** A script a tenant deployed: replayed, in order, onto every new isolate of the tenant. */
   record Deployment(String url, String source) {}
 
   private final PoolConfig config;
   private final Cache<String, Lease> leases;
+  private final TenantFrequency frequency;
   private final Map<String, List<Deployment>> deployments = new ConcurrentHashMap<>();
   private final List<IsolateWorker> workers = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<IsolateWorker> idle = new ConcurrentLinkedDeque<>();
@@ -78,6 +81,7 @@ public final class IsolatePool implements AutoCloseable {
 
   IsolatePool(PoolConfig config) {
     this.config = config;
+    this.frequency = new TenantFrequency(config.maxTenants());
     configureV8HeapLimit(config);
     Caffeine<String, Lease> builder = Caffeine.newBuilder()
         .expireAfterAccess(config.idleLeaseExpiry())
@@ -262,6 +266,7 @@ public final class IsolatePool implements AutoCloseable {
 
   /** A pinned lease for the tenant: its live one, an idle worker, or one that frees up. */
   private CompletableFuture<Lease> acquire(String tenantId) {
+    frequency.increment(tenantId);
     Lease lease = leases.getIfPresent(tenantId);
     if (lease != null && lease.tryPin()) {
       return CompletableFuture.completedFuture(lease);
@@ -305,9 +310,14 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   /**
-   * Someone waits: grow the pool, or evict the coldest lease nobody is using. Called when a
-   * waiter arrives and on every watchdog tick while any waits, since every lease may be pinned
-   * at the moment a waiter arrives.
+   * Someone waits: grow the pool, or evict a cold lease nobody is using. Called when a waiter
+   * arrives and on every watchdog tick while any waits, since every lease may be pinned at the
+   * moment a waiter arrives.
+   *
+   * <p>The victim is the least used tenant ({@link TenantFrequency}) among the first
+   * {@value #VICTIM_CANDIDATES} unpinned leases in access order, the older one on a tie.
+   * Recency alone evicted the hottest tenant under churn whenever 16 others came between two
+   * of its calls (benchmarks/RESULTS.md, churn).
    */
   private void makeRoomLocked() {
     int live = 0;
@@ -338,11 +348,24 @@ public final class IsolatePool implements AutoCloseable {
     }
     Map<String, Lease> coldest = leases.policy().expireAfterAccess()
         .map(p -> p.oldest(config.maxTenants())).orElse(Map.of());
-    for (Map.Entry<String, Lease> e : coldest.entrySet()) {
-      if (e.getValue().holders() == 0 && !e.getValue().isEnded()) {
-        endLease(e.getKey(), e.getValue(), DetachReason.TENANT_CHANGED);
-        return;
+    Lease victim = null;
+    int victimUses = Integer.MAX_VALUE;
+    int candidates = 0;
+    for (Lease l : coldest.values()) {
+      if (l.holders() == 0 && !l.isEnded()) {
+        int uses = frequency.estimate(l.tenantId);
+        if (uses < victimUses) {
+          victim = l;
+          victimUses = uses;
+        }
+        if (++candidates == VICTIM_CANDIDATES) {
+          break;
+        }
       }
+    }
+    if (victim != null) {
+      endLease(victim.tenantId, victim, DetachReason.TENANT_CHANGED);
+      return;
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug("no room for {} waiters: live={} onTheWayBack={} leases={}", waiters.size(), live,

@@ -1,7 +1,5 @@
 package dev.isolatepool.gateway;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -149,28 +147,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String url = "ws://" + (host == null ? boundHost(ctx) : host) + path;
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(request);
-    if (handshaker == null) {
-      gateway.tenantSessions.release(tenantId);
-      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
     CdpWebSocketHandler connection = new CdpWebSocketHandler(gateway, tenantId);
     ctx.pipeline().replace(this, "cdp", connection);
-    ChannelFuture handshake;
-    try {
-      handshake = handshaker.handshake(ctx.channel(), request);
-    } catch (RuntimeException e) {
-      // Checked above, so not expected: the client still gets an answer, and the slot is freed.
-      log.warn("WebSocket handshake for tenant {} failed", tenantId, e);
-      connection.handshakeFailed();
-      // This handler's context left the pipeline with replace(): write from the channel's tail.
-      ctx.channel().writeAndFlush(HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: WebSocket handshake failed: " + e.getMessage()))
-          .addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
-    handshake.addListener(done -> {
+    // Version 13 and a valid key were checked above: the handshake can't throw for them.
+    handshaker.handshake(ctx.channel(), request).addListener(done -> {
       if (done.isSuccess()) {
         ctx.pipeline().remove(HandshakeTimeoutHandler.class);
         connection.upgraded();

@@ -7,8 +7,9 @@ package dev.isolatepool.inspector;
  * <p><b>Thread contract.</b> The offer methods and {@code closed} are called by the pool,
  * usually on the isolate's worker thread and sometimes on a pool-owned relay thread while the
  * script is paused at a breakpoint. They are never called concurrently for the same session,
- * and messages of one session arrive in order ({@link #flush()} is the exception, see there). Implementations must not block and must not call back into V8:
- * hand the text to a bounded buffer and return.
+ * and messages of one session arrive in order ({@link #flush()} is the exception, see there).
+ * Implementations must not block and must not call back into V8: hand the text to a bounded
+ * buffer and return.
  */
 public interface CdpSink {
 

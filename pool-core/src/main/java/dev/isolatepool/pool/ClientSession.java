@@ -95,7 +95,7 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
     }
     sinkClosed = true;
     if (reason != DetachReason.CLIENT_CLOSED && reason != DetachReason.SLOW_CONSUMER) {
-      offerQuietly(CdpMessages.detached(reason.cdpReason()));
+      offerQuietly(CdpMessages.detached(reason.cdpReason()), false);
     }
     try {
       sink.closed(reason);
@@ -109,17 +109,12 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
     if (sinkClosed) {
       return;
     }
-    boolean taken;
-    if (inspector.defersOutput()) {
-      taken = offerDeferredQuietly(message);
-      if (taken && !unflushed) {
-        unflushed = true;
-        inspector.deferred(this);
+    boolean deferred = inspector.defersOutput();
+    if (offerQuietly(message, deferred)) {
+      if (deferred) {
+        unflushed = true; // after the offer: a flusher that sees it also sees the message
       }
     } else {
-      taken = offerQuietly(message);
-    }
-    if (!taken) {
       detach(DetachReason.SLOW_CONSUMER);
       inspector.slowConsumer(this);
     }
@@ -137,17 +132,9 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
     }
   }
 
-  private boolean offerDeferredQuietly(String message) {
+  private boolean offerQuietly(String message, boolean deferred) {
     try {
-      return sink.offerDeferred(message);
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private boolean offerQuietly(String message) {
-    try {
-      return sink.offer(message);
+      return deferred ? sink.offerDeferred(message) : sink.offer(message);
     } catch (RuntimeException e) {
       return false;
     }

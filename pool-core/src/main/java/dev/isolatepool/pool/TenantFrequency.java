@@ -35,19 +35,28 @@ final class TenantFrequency {
     this.sampleSize = 10L * w;
   }
 
-  /** Counts one use of the tenant. Any thread. */
+  /**
+   * Counts one use of the tenant. Any thread. Only a use that raised a counter counts toward
+   * the next halving (as in Caffeine): a busy tenant whose counters are full then costs four
+   * reads per call, and no write that every calling thread would contend on.
+   */
   void increment(String tenantId) {
     int hash = spread(tenantId.hashCode());
+    boolean added = false;
     for (int row = 0; row < DEPTH; row++) {
       int i = index(hash, row);
       for (;;) {
         int c = counters.get(i);
-        if (c >= MAX_COUNT || counters.compareAndSet(i, c, c + 1)) {
+        if (c >= MAX_COUNT) {
+          break;
+        }
+        if (counters.compareAndSet(i, c, c + 1)) {
+          added = true;
           break;
         }
       }
     }
-    if (uses.incrementAndGet() >= sampleSize && halving.compareAndSet(false, true)) {
+    if (added && uses.incrementAndGet() >= sampleSize && halving.compareAndSet(false, true)) {
       try {
         for (int i = 0; i < counters.length(); i++) {
           counters.getAndUpdate(i, c -> c >>> 1);
@@ -59,7 +68,7 @@ final class TenantFrequency {
     }
   }
 
-  /** The estimated recent uses of the tenant (0 to 15). Any thread. */
+  /** The estimated recent uses of the tenant (0 to 255). Any thread. */
   int estimate(String tenantId) {
     int hash = spread(tenantId.hashCode());
     int min = MAX_COUNT;

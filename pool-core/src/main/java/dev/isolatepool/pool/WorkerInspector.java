@@ -93,8 +93,6 @@ final class WorkerInspector {
   private final AtomicLong relayEpoch = new AtomicLong();
   private long flushedEpoch;
   private volatile long sendStartedNanos;
-  /** Sessions whose sinks hold output of the current lane batch (worker thread only). */
-  private final List<ClientSession> deferredOutput = new ArrayList<>();
   /** When the current lane batch began, or 0 outside one (written by the worker). */
   private volatile long batchStartedNanos;
 
@@ -216,10 +214,7 @@ final class WorkerInspector {
   void watchdogTick(long now) {
     long batch = batchStartedNanos;
     if (batch != 0 && now - batch > DEFERRED_OUTPUT_NANOS) {
-      // One message of the batch keeps V8 busy: the answers before it go out now.
-      for (ClientSession client : clients.values()) {
-        client.flushSink();
-      }
+      flushDeferredOutput(); // one message of the batch keeps V8 busy: earlier answers go now
     }
     long started = pauseStartedNanos;
     if (started == 0) {
@@ -408,16 +403,11 @@ final class WorkerInspector {
         && Thread.currentThread() == worker.thread && !lane.isEmpty();
   }
 
-  /** Worker thread: {@code session}'s sink now holds output to flush at the batch's end. */
-  void deferred(ClientSession session) {
-    deferredOutput.add(session);
-  }
-
+  /** Hands every session's deferred output to its transport. Any pool thread. */
   private void flushDeferredOutput() {
-    for (int i = 0; i < deferredOutput.size(); i++) {
-      deferredOutput.get(i).flushSink();
+    for (ClientSession client : clients.values()) {
+      client.flushSink();
     }
-    deferredOutput.clear();
   }
 
   private void dispatchLaneItems() {
@@ -650,9 +640,7 @@ final class WorkerInspector {
 
   private void enterPause() {
     LOG.debug("worker {}: pause announced", worker.contextGroupId);
-    if (Thread.currentThread() == worker.thread) {
-      flushDeferredOutput(); // answers that came before the pause go out before the pause loop
-    }
+    flushDeferredOutput(); // answers that came before the pause go out before the pause loop
     pauseStartedNanos = System.nanoTime();
     pauseLimitFired = false;
     pauseState.set(PENDING);

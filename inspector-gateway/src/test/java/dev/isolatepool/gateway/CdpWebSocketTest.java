@@ -46,6 +46,14 @@ class CdpWebSocketTest {
       // A large response still arrives as one frame.
       client.sendText(Fixtures.evaluate(2, "'x'.repeat(200000)"));
       assertEquals(200_000, Fixtures.value(client.awaitResponse(2)).asText().length());
+      // V8 escapes non-ASCII; the pool's own errors quote the client's text as it is. The
+      // frame's length is the payload's UTF-8 length, or the next frame is read from the
+      // wrong offset.
+      client.sendText("{\"id\":3,\"method\":é€😀}");
+      assertTrue(Fixtures.json(client.awaitResponse(3)).path("error").path("message").asText()
+          .contains("é"), "the error quotes the character");
+      client.sendText(Fixtures.evaluate(4, "6*7"));
+      assertEquals(42, Fixtures.value(client.awaitResponse(4)).asInt());
     }
   }
 

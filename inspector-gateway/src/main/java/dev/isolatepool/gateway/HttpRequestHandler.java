@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * channel's event loop and never blocks: discovery reads a pool snapshot, and the session is
  * opened asynchronously by {@link CdpWebSocketHandler}.
  *
- * <p>Order of checks: malformed request (400), Host (400), Origin (403), method (405),
- * credential in multi-tenant mode (401), then the path (404). A request that fails a check
- * learns nothing about targets.
+ * <p>Order of checks: malformed request (400), HTTP version (505), Host (400), Origin (403),
+ * method (405), credential in multi-tenant mode (401), then the path (404; 426 for a target's
+ * own path without a WebSocket upgrade). A request that fails a check learns nothing about
+ * targets.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
@@ -40,6 +42,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (request.decoderResult().isFailure()) {
       reject(ctx, null, HttpResponseStatus.BAD_REQUEST, "Bad Request: not a valid HTTP request");
+      return;
+    }
+    HttpVersion version = request.protocolVersion();
+    if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+      reject(ctx, null, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          "HTTP Version Not Supported: use HTTP/1.1, was " + version.text());
       return;
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
@@ -102,18 +110,37 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           HttpResponses.send(ctx, request, HttpResponses.json(gateway.discovery.version()));
       case "/json/protocol" ->
           HttpResponses.send(ctx, request, HttpResponses.json(gateway.discovery.protocol()));
-      default -> HttpResponses.send(ctx, request,
-          HttpResponses.text(HttpResponseStatus.NOT_FOUND, "Not Found"));
+      default -> {
+        if (routedTenant(path, tenantOfCredential).isPresent()) {
+          // A target's URL opened as a page: say what it is (RFC 7231 6.5.15).
+          FullHttpResponse response = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
+              "Upgrade Required: this is a DevTools WebSocket endpoint; connect with a"
+                  + " WebSocket client such as Chrome DevTools or node inspect");
+          response.headers().set(HttpHeaderNames.UPGRADE, "websocket");
+          HttpResponses.send(ctx, request, response);
+        } else {
+          HttpResponses.send(ctx, request,
+              HttpResponses.text(HttpResponseStatus.NOT_FOUND, "Not Found"));
+        }
+      }
     }
+  }
+
+  /**
+   * The tenant whose route {@code path} is, if the request may reach it: in multi-tenant mode
+   * only with that tenant's credential. Another tenant's route looks exactly like an unknown
+   * one, so there is no existence oracle.
+   */
+  private Optional<String> routedTenant(String path, String tenantOfCredential) {
+    Optional<String> routed = path.length() > 1
+        ? gateway.routes.tenantOf(path.substring(1)) : Optional.empty();
+    return tenantOfCredential == null ? routed : routed.filter(tenantOfCredential::equals);
   }
 
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path,
       String tenantOfCredential, String host) {
-    Optional<String> routed = path.length() > 1
-        ? gateway.routes.tenantOf(path.substring(1)) : Optional.empty();
-    // Another tenant's route looks exactly like an unknown one: no existence oracle.
-    if (routed.isEmpty()
-        || (tenantOfCredential != null && !tenantOfCredential.equals(routed.get()))) {
+    Optional<String> routed = routedTenant(path, tenantOfCredential);
+    if (routed.isEmpty()) {
       reject(ctx, request, HttpResponseStatus.NOT_FOUND, "Not Found: unknown target");
       return;
     }

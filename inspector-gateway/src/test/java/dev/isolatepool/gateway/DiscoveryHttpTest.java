@@ -112,6 +112,29 @@ class DiscoveryHttpTest {
   }
 
   @Test
+  void aTargetsUrlOpenedWithoutAnUpgradeSaysWhatItIs() throws Exception {
+    String route = gateway.webSocketUrl("alpha").substring(("ws://127.0.0.1:" + port).length());
+    RawClient.Response page = RawClient.get(port, route);
+    assertEquals(426, page.status());
+    assertEquals("websocket", page.headers().get("upgrade"));
+    assertTrue(page.body().contains("WebSocket endpoint"), page.body());
+    assertEquals(404, RawClient.get(port, "/" + Secrets.randomId()).status());
+  }
+
+  @Test
+  void unknownHttpVersionsGet505() throws Exception {
+    try (RawClient client = new RawClient(port)) {
+      client.writeRaw("GET /json/list HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String reply = new String(client.input().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(reply.startsWith("HTTP/1.1 505"), reply);
+      assertTrue(reply.contains("use HTTP/1.1, was HTTP/9.9"), reply);
+      assertFalse(reply.contains("ws://"), "nothing about targets");
+    }
+    assertEquals(2, Fixtures.list(port).size());
+  }
+
+  @Test
   void hostHeaderCheckStopsDnsRebinding() throws Exception {
     RawClient.Response evil = RawClient.get(port, "/json/list", "Host: evil.example:" + port);
     assertEquals(400, evil.status());

@@ -96,6 +96,10 @@ class MultiTenantTest {
       RawClient.Response response = client.upgrade(path + "?token=" + betaToken);
       assertEquals(404, response.status(), "another tenant's route looks unknown");
     }
+    assertEquals(404, RawClient.get(port, path + "?token=" + betaToken).status(),
+        "also to a plain GET");
+    assertEquals(426, RawClient.get(port, path + "?token=" + alphaToken).status(),
+        "the tenant's own route, opened without an upgrade");
     try (RawClient client = new RawClient(port)) {
       assertEquals(101, client.upgrade(path, "Authorization: Bearer " + alphaToken).status());
     }

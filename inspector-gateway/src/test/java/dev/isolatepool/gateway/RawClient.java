@@ -3,19 +3,16 @@ package dev.isolatepool.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
+import dev.isolatepool.testsupport.WebSocketWire;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -109,44 +106,17 @@ final class RawClient implements AutoCloseable {
 
   /** Sends one masked frame, as a client must. */
   void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write((fin ? 0x80 : 0) | opcode);
-    if (payload.length < 126) {
-      frame.write(0x80 | payload.length);
-    } else if (payload.length < 65_536) {
-      frame.write(0x80 | 126);
-      frame.write(payload.length >>> 8);
-      frame.write(payload.length & 0xff);
-    } else {
-      frame.write(0x80 | 127);
-      frame.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
-    }
-    byte[] mask = new byte[4];
-    random.nextBytes(mask);
-    frame.writeBytes(mask);
-    byte[] masked = new byte[payload.length];
-    for (int i = 0; i < payload.length; i++) {
-      masked[i] = (byte) (payload[i] ^ mask[i & 3]);
-    }
-    frame.writeBytes(masked);
-    writeRaw(frame.toByteArray());
+    writeRaw(WebSocketWire.clientFrame((fin ? 0x80 : 0) | opcode, true, payload.length, payload,
+        random));
   }
 
   /** Reads the next frame; fails the test on a masked server frame. */
   Frame readFrame() throws IOException {
-    int b0 = in.readUnsignedByte();
-    int b1 = in.readUnsignedByte();
-    long length = b1 & 0x7f;
-    if (length == 126) {
-      length = in.readUnsignedShort();
-    } else if (length == 127) {
-      length = in.readLong();
-    }
-    boolean masked = (b1 & 0x80) != 0;
-    assertFalse(masked, "a server must not mask its frames");
-    byte[] payload = new byte[Math.toIntExact(length)];
+    WebSocketWire.FrameHead head = WebSocketWire.readFrameHead(in);
+    assertFalse(head.masked(), "a server must not mask its frames");
+    byte[] payload = new byte[Math.toIntExact(head.length())];
     in.readFully(payload);
-    return new Frame((b0 & 0x80) != 0, (b0 >> 4) & 7, b0 & 0x0f, masked, payload);
+    return new Frame(head.fin(), head.rsv(), head.opcode(), head.masked(), payload);
   }
 
   /** Reads text frames until one starts with {@code prefix}; asserts each is a whole message. */
@@ -218,38 +188,14 @@ final class RawClient implements AutoCloseable {
   }
 
   private Response readResponse() throws IOException {
-    String statusLine = readLine();
-    String[] parts = statusLine.split(" ", 3);
-    int status = Integer.parseInt(parts[1]);
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-      int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          line.substring(colon + 1).trim());
-    }
+    WebSocketWire.HttpHead head = WebSocketWire.readHttpHead(in);
     String body = "";
-    if (headers.containsKey("content-length")) {
-      byte[] bytes = new byte[Integer.parseInt(headers.get("content-length"))];
+    if (head.contentLength() > 0) {
+      byte[] bytes = new byte[head.contentLength()];
       in.readFully(bytes);
       body = new String(bytes, StandardCharsets.UTF_8);
     }
-    return new Response(status, headers, body);
-  }
-
-  private String readLine() throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (;;) {
-      int c = in.read();
-      if (c < 0) {
-        throw new EOFException("connection closed after: " + line);
-      }
-      if (c == '\n') {
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1)
-            : line.toString();
-      }
-      line.append((char) c);
-    }
+    return new Response(head.status(), head.headers(), body);
   }
 
   @Override

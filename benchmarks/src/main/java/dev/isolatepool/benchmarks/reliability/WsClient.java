@@ -1,12 +1,11 @@
 package dev.isolatepool.benchmarks.reliability;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
+import dev.isolatepool.testsupport.WebSocketWire;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -145,40 +144,7 @@ final class WsClient implements AutoCloseable {
 
   /** One masked frame with first byte {@code b0} (FIN, RSV bits and opcode). */
   void sendFrame(int b0, byte[] payload) throws IOException {
-    writeRaw(frame(b0, true, payload.length, payload, maskRandom));
-  }
-
-  /**
-   * Encodes a frame. {@code declaredLength} may differ from the payload's (a lying length);
-   * {@code mask} false makes an unmasked client frame (a protocol violation).
-   */
-  static byte[] frame(int b0, boolean mask, long declaredLength, byte[] payload, Random random) {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(b0);
-    int maskBit = mask ? 0x80 : 0;
-    if (declaredLength < 126) {
-      frame.write(maskBit | (int) declaredLength);
-    } else if (declaredLength < 65_536) {
-      frame.write(maskBit | 126);
-      frame.write((int) (declaredLength >>> 8) & 0xff);
-      frame.write((int) declaredLength & 0xff);
-    } else {
-      frame.write(maskBit | 127);
-      frame.writeBytes(ByteBuffer.allocate(8).putLong(declaredLength).array());
-    }
-    if (mask) {
-      byte[] key = new byte[4];
-      random.nextBytes(key);
-      frame.writeBytes(key);
-      byte[] masked = new byte[payload.length];
-      for (int i = 0; i < payload.length; i++) {
-        masked[i] = (byte) (payload[i] ^ key[i & 3]);
-      }
-      frame.writeBytes(masked);
-    } else {
-      frame.writeBytes(payload);
-    }
-    return frame.toByteArray();
+    writeRaw(WebSocketWire.clientFrame(b0, true, payload.length, payload, maskRandom));
   }
 
   void writeRaw(byte[] bytes) throws IOException {
@@ -227,21 +193,11 @@ final class WsClient implements AutoCloseable {
 
   /** Reads the HTTP status line and headers of a response, skipping any body it announces. */
   int readHttpStatus() throws IOException {
-    String status = readLine();
-    int contentLength = 0;
-    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-        contentLength = Integer.parseInt(line.substring(15).trim());
-      }
+    WebSocketWire.HttpHead head = WebSocketWire.readHttpHead(in);
+    if (head.contentLength() > 0 && head.status() != 101) {
+      in.readFully(new byte[head.contentLength()]);
     }
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-      throw new IOException("not an HTTP status line: " + status);
-    }
-    if (contentLength > 0 && !parts[1].equals("101")) {
-      in.readFully(new byte[contentLength]);
-    }
-    return Integer.parseInt(parts[1]);
+    return head.status();
   }
 
   /** Reads what the server says to a fuzzed connection: a status, a close code, or EOF. */
@@ -270,26 +226,19 @@ final class WsClient implements AutoCloseable {
   private ConnectionEnded readFrames() throws IOException {
     StringBuilder fragments = null;
     for (;;) {
-      int b0;
+      WebSocketWire.FrameHead head;
       try {
-        b0 = in.readUnsignedByte();
+        head = WebSocketWire.readFrameHead(in);
       } catch (EOFException eof) {
         return new ConnectionEnded(-1, "");
       }
-      int b1 = in.readUnsignedByte();
-      long length = b1 & 0x7f;
-      if (length == 126) {
-        length = in.readUnsignedShort();
-      } else if (length == 127) {
-        length = in.readLong();
-      }
-      if ((b1 & 0x80) != 0) {
+      if (head.masked()) {
         throw new IOException("the server masked a frame");
       }
-      byte[] payload = new byte[Math.toIntExact(length)];
+      byte[] payload = new byte[Math.toIntExact(head.length())];
       in.readFully(payload);
-      int opcode = b0 & 0x0f;
-      boolean fin = (b0 & 0x80) != 0;
+      int opcode = head.opcode();
+      boolean fin = head.fin();
       if (opcode == CLOSE) {
         int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         String reason = payload.length > 2
@@ -349,25 +298,6 @@ final class WsClient implements AutoCloseable {
       socket.close();
     } catch (IOException ignored) {
       // closing
-    }
-  }
-
-  private String readLine() throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (;;) {
-      int c = in.read();
-      if (c < 0) {
-        throw new EOFException("connection closed after: " + line);
-      }
-      if (c == '\n') {
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1)
-            : line.toString();
-      }
-      if (line.length() > 65_536) {
-        throw new IOException("HTTP line longer than 64 KiB");
-      }
-      line.append((char) c);
     }
   }
 }

@@ -92,7 +92,8 @@ final class SessionOutbox implements CdpSink {
   /**
    * Writes everything queued, each message as one server text frame, and flushes once. The
    * frames are built here, header and payload in one buffer, and bypass Netty's frame encoder:
-   * that saves an allocation, a promise and a listener per message on the hottest path. One
+   * that saves a frame object, the encoder's pass and a listener per message on the hottest
+   * path (measured in benchmarks/RESULTS.md, section 6). One
    * listener per drain returns the burst's bytes to the budget once its last frame is written
    * (or has failed; writes complete in order). Event loop only.
    */

@@ -55,6 +55,8 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
   private InspectorSession session;
   private CompositeByteBuf fragments;
   private int targetGroup = -1;
+  /** How the connection ended, for metrics: no close frame either way until one is sent. */
+  private int closeCode = CloseCodes.ABNORMAL;
   private boolean closing;
   private boolean released;
 
@@ -77,9 +79,10 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
     }
     Channel channel = ctx.channel();
     gateway.connections.add(this);
+    gateway.config.metrics().webSocketOpened();
     channel.config().setAutoRead(false);
     outbox = new SessionOutbox(channel, gateway.config.maxOutboundBufferBytes(),
-        reason -> onLoop(() -> poolEnded(reason), null));
+        gateway.config.metrics(), reason -> onLoop(() -> poolEnded(reason), null));
     gateway.pool.openSession(tenantId, outbox)
         .whenComplete((opened, failure) -> onLoop(() -> attached(opened, failure), opened));
   }
@@ -168,6 +171,7 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
       } else if (frame instanceof CloseWebSocketFrame) {
         closing = true;
+        closeCode = CloseCodes.NORMAL;
         closeSession();
         ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
             .addListener(ChannelFutureListener.CLOSE);
@@ -197,6 +201,7 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onMessage(String message) {
+    gateway.config.metrics().messageReceived();
     if (!rate.tryAcquire()) {
       closeWith(CloseCodes.POLICY_VIOLATION, "message rate above maxMessagesPerSecond="
           + gateway.config.maxMessagesPerSecond());
@@ -252,6 +257,7 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closing = true;
+    closeCode = code;
     closeSession();
     if (outbox != null) {
       outbox.drain();
@@ -288,7 +294,9 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
       gateway.targetSessions.release(targetGroup);
     }
     gateway.tenantSessions.release(tenantId);
-    gateway.connections.remove(this);
+    if (gateway.connections.remove(this)) {
+      gateway.config.metrics().webSocketClosed(closeCode);
+    }
   }
 
   private void releaseFragments() {

@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 final class CloseCodes {
   /** The client closed; echoed back. */
   static final int NORMAL = 1000;
+  /**
+   * Never sent: RFC 6455 reserves it for a connection that ended without a close frame. Metrics
+   * report it for such connections.
+   */
+  static final int ABNORMAL = 1006;
   /** The target went away: eviction, recycling, pool shutdown, gateway stop. */
   static final int GOING_AWAY = 1001;
   /** A WebSocket protocol error (for example a continuation frame without a start). */

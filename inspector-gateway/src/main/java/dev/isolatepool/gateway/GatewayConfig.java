@@ -1,5 +1,6 @@
 package dev.isolatepool.gateway;
 
+import dev.isolatepool.gateway.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.Set;
  * @param authorizer null in {@link GatewayMode#LOCAL_DEVELOPMENT}
  * @param nativeTransport use Linux's epoll transport where it loads, else the JDK's NIO
  * @param listFirst tenants listed first in discovery, in this order
+ * @param metrics where the gateway reports what it does; {@link GatewayMetrics#NOOP} by default
  */
 record GatewayConfig(
     String bindAddress,
@@ -30,4 +32,5 @@ record GatewayConfig(
     Duration handshakeTimeout,
     int ioThreads,
     boolean nativeTransport,
-    List<String> listFirst) {}
+    List<String> listFirst,
+    GatewayMetrics metrics) {}

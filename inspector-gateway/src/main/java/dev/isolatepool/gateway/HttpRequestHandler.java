@@ -66,7 +66,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       FullHttpResponse response = HttpResponses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
           "Method Not Allowed: only GET is served");
       response.headers().set(HttpHeaderNames.ALLOW, "GET");
-      HttpResponses.send(ctx, request, response);
+      answer(ctx, request, response);
       return;
     }
     QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -82,7 +82,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 ? "Unauthorized: send Authorization: Bearer <credential> or ?token=<credential>"
                 : "Unauthorized: the credential is not valid");
         response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"inspector\"");
-        HttpResponses.send(ctx, request, response);
+        answer(ctx, request, response);
         return;
       }
       tenantOfCredential = tenant.orElse(null);
@@ -104,12 +104,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         byte[] body = gateway.discovery.list(gateway.pool.workers(),
             tenant -> tenantOfCredential == null || tenantOfCredential.equals(tenant),
             urlHost, credential);
-        HttpResponses.send(ctx, request, HttpResponses.json(body));
+        answer(ctx, request, HttpResponses.json(body));
       }
       case "/json/version" ->
-          HttpResponses.send(ctx, request, HttpResponses.json(gateway.discovery.version()));
+          answer(ctx, request, HttpResponses.json(gateway.discovery.version()));
       case "/json/protocol" ->
-          HttpResponses.send(ctx, request, HttpResponses.json(gateway.discovery.protocol()));
+          answer(ctx, request, HttpResponses.json(gateway.discovery.protocol()));
       default -> {
         if (routedTenant(path, tenantOfCredential).isPresent()) {
           // A target's URL opened as a page: say what it is (RFC 7231 6.5.15).
@@ -117,10 +117,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
               "Upgrade Required: this is a DevTools WebSocket endpoint; connect with a"
                   + " WebSocket client such as Chrome DevTools or node inspect");
           response.headers().set(HttpHeaderNames.UPGRADE, "websocket");
-          HttpResponses.send(ctx, request, response);
+          answer(ctx, request, response);
         } else {
-          HttpResponses.send(ctx, request,
-              HttpResponses.text(HttpResponseStatus.NOT_FOUND, "Not Found"));
+          answer(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "Not Found"));
         }
       }
     }
@@ -151,7 +150,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       FullHttpResponse response = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
           "Upgrade Required: Sec-WebSocket-Version must be 13, was " + version);
       response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
-      HttpResponses.send(ctx, request, response);
+      answer(ctx, request, response);
       return;
     }
     if (!isValidKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
@@ -179,6 +178,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     // Version 13 and a valid key were checked above: the handshake can't throw for them.
     handshaker.handshake(ctx.channel(), request).addListener(done -> {
       if (done.isSuccess()) {
+        gateway.config.metrics().httpAnswered(101);
         ctx.pipeline().remove(HandshakeTimeoutHandler.class);
         connection.upgraded();
       } else {
@@ -218,13 +218,19 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     return (address.contains(":") ? "[" + address + "]" : address) + ":" + local.getPort();
   }
 
-  private static void reject(ChannelHandlerContext ctx, FullHttpRequest request,
+  private void reject(ChannelHandlerContext ctx, FullHttpRequest request,
       HttpResponseStatus status, String message) {
     // The path only: the query may hold a credential.
     log.debug("rejected {} {} from {}: {} {}", request == null ? "-" : request.method(),
         request == null ? "-" : new QueryStringDecoder(request.uri()).path(),
         ctx.channel().remoteAddress(), status.code(), message);
-    HttpResponses.send(ctx, request, HttpResponses.text(status, message));
+    answer(ctx, request, HttpResponses.text(status, message));
+  }
+
+  private void answer(ChannelHandlerContext ctx, FullHttpRequest request,
+      FullHttpResponse response) {
+    gateway.config.metrics().httpAnswered(response.status().code());
+    HttpResponses.send(ctx, request, response);
   }
 
   @Override

@@ -90,6 +90,7 @@ public final class InspectorGateway implements AutoCloseable {
     }
     serverChannel = bound.channel();
     boundAddress = (InetSocketAddress) serverChannel.localAddress();
+    config.metrics().bind(gateway.connections::size);
     state = State.STARTED;
     log.info("inspector gateway listening on {} ({} mode, {} transport)", hostAndPort(),
         config.mode(), transport());

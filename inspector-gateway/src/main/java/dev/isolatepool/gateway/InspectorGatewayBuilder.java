@@ -1,5 +1,6 @@
 package dev.isolatepool.gateway;
 
+import dev.isolatepool.gateway.metrics.GatewayMetrics;
 import dev.isolatepool.pool.IsolatePool;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -39,6 +40,7 @@ public final class InspectorGatewayBuilder {
   private int ioThreads = 1;
   private boolean nativeTransport = true;
   private final List<String> listFirst = new ArrayList<>();
+  private GatewayMetrics metrics = GatewayMetrics.NOOP;
   private boolean sealed;
 
   InspectorGatewayBuilder(IsolatePool pool) {
@@ -212,6 +214,17 @@ public final class InspectorGatewayBuilder {
     return this;
   }
 
+  /**
+   * Where the gateway reports HTTP answers, WebSocket opens and closes (by close code), and
+   * message counts; for example {@code new MicrometerGatewayMetrics(registry, "inspector")}.
+   * Default: nothing is recorded.
+   */
+  public InspectorGatewayBuilder metrics(GatewayMetrics metrics) {
+    checkIfSealed();
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
   /** Validates the combination and seals this builder. Call {@link InspectorGateway#start()}. */
   public InspectorGateway build() {
     checkIfSealed();
@@ -225,7 +238,7 @@ public final class InspectorGatewayBuilder {
         Set.copyOf(allowedHosts), Set.copyOf(allowedOrigins), maxInboundMessageBytes,
         maxSessionsPerTarget, maxSessionsPerTenant, maxMessagesPerSecond,
         maxOutboundBufferBytes, handshakeTimeout, ioThreads, nativeTransport,
-        List.copyOf(listFirst));
+        List.copyOf(listFirst), metrics);
     return new InspectorGateway(config, pool);
   }
 

@@ -1,5 +1,6 @@
 package dev.isolatepool.gateway;
 
+import dev.isolatepool.gateway.metrics.GatewayMetrics;
 import dev.isolatepool.inspector.CdpSink;
 import dev.isolatepool.inspector.DetachReason;
 import io.netty.buffer.ByteBuf;
@@ -29,6 +30,7 @@ import java.util.function.Consumer;
 final class SessionOutbox implements CdpSink {
   private final Channel channel;
   private final long maxBytes;
+  private final GatewayMetrics metrics;
   private final Consumer<DetachReason> onClosed;
   private final Queue<String> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong pendingBytes = new AtomicLong();
@@ -38,9 +40,11 @@ final class SessionOutbox implements CdpSink {
   /**
    * @param onClosed called on the pool thread that ends the session; must only hand off
    */
-  SessionOutbox(Channel channel, long maxBytes, Consumer<DetachReason> onClosed) {
+  SessionOutbox(Channel channel, long maxBytes, GatewayMetrics metrics,
+      Consumer<DetachReason> onClosed) {
     this.channel = channel;
     this.maxBytes = maxBytes;
+    this.metrics = metrics;
     this.onClosed = onClosed;
   }
 
@@ -104,13 +108,16 @@ final class SessionOutbox implements CdpSink {
       return;
     }
     long payloadBytes = 0;
+    int messages = 0;
     ChannelFuture last;
     do {
       int size = ByteBufUtil.utf8Bytes(message);
       payloadBytes += size;
+      messages++;
       last = channel.write(textFrame(message, size));
       message = queue.poll();
     } while (message != null);
+    metrics.messagesSent(messages);
     long written = payloadBytes;
     last.addListener(done -> pendingBytes.addAndGet(-written));
     channel.flush();

@@ -55,7 +55,7 @@ final class CdpWebSocketHandler extends ChannelInboundHandlerAdapter {
   private InspectorSession session;
   private CompositeByteBuf fragments;
   private int targetGroup = -1;
-  /** How the connection ended, for metrics: no close frame either way until one is sent. */
+  /** For metrics: the close code we sent, 1000 if the client closed first, else 1006. */
   private int closeCode = CloseCodes.ABNORMAL;
   private boolean closing;
   private boolean released;

@@ -22,8 +22,8 @@ public final class WebSocketWire {
 
   private WebSocketWire() {}
 
-  /** A response's status line and headers (names in lower case). */
-  public record HttpHead(String statusLine, int status, Map<String, String> headers) {
+  /** A response's status code and headers (names in lower case). */
+  public record HttpHead(int status, Map<String, String> headers) {
     /** The {@code Content-Length}, or 0 when there is none. */
     public int contentLength() {
       String length = headers.get("content-length");
@@ -110,7 +110,7 @@ public final class WebSocketWire {
       headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           line.substring(colon + 1).trim());
     }
-    return new HttpHead(statusLine, Integer.parseInt(parts[1]), headers);
+    return new HttpHead(Integer.parseInt(parts[1]), headers);
   }
 
   /** Reads one CRLF- (or LF-) terminated line, without its terminator. */

@@ -217,8 +217,8 @@ final class FuzzCases {
           }
           case 7 -> {
             name = "length says more than sent";
-            c.writeRaw(WebSocketWire.clientFrame(0x81, true, text.length + 1 + random.nextInt(1_000), text,
-                random));
+            long lie = text.length + 1 + random.nextInt(1_000);
+            c.writeRaw(WebSocketWire.clientFrame(0x81, true, lie, text, random));
           }
           case 8 -> {
             name = "length 2^63-1";

@@ -1,11 +1,11 @@
 package dev.isolatepool.benchmarks.reliability;
 
+import dev.isolatepool.testsupport.WebSocketWire;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import dev.isolatepool.testsupport.WebSocketWire;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;

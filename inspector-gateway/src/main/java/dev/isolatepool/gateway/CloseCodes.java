@@ -41,6 +41,7 @@ final class CloseCodes {
   static int codeFor(DetachReason reason) {
     return switch (reason) {
       case SLOW_CONSUMER -> POLICY_VIOLATION;
+      case SINK_FAILED -> INTERNAL_ERROR;
       case CLIENT_CLOSED -> NORMAL;
       default -> GOING_AWAY;
     };

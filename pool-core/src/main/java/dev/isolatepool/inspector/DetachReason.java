@@ -20,7 +20,9 @@ public enum DetachReason {
   /** The script stayed paused longer than the configured maximum pause time. */
   PAUSE_TIMEOUT("pause_timeout", true),
   /** The isolate was replaced after a limit was hit (heap quota, dead runtime). */
-  TARGET_RECREATED("target_recreated", true);
+  TARGET_RECREATED("target_recreated", true),
+  /** The session's {@code CdpSink} threw: the embedder's transport failed, not the client. */
+  SINK_FAILED("sink_failed", true);
 
   private final String cdpReason;
   private final boolean mayReconnect;

@@ -8,14 +8,25 @@ import dev.isolatepool.inspector.InspectorSession;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's inspector session. Inbound messages are validated here and queued on the worker's
  * lane; outbound messages arrive as Javet listener callbacks (worker thread) and go to the sink.
- * Emission is serialized per session, so the sink is never called concurrently.
+ * Emission is serialized per session (under this object's monitor, which guards nothing else),
+ * so the sink is never called concurrently.
+ *
+ * <p>The sink is the embedder's code and is treated as untrusted: whatever it throws, from any
+ * method, ends this session with {@link DetachReason#SINK_FAILED} and a logged error, and never
+ * reaches the caller (a V8 callback, the worker's teardown).
  */
 final class ClientSession implements InspectorSession, IV8InspectorListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** What V8 puts in a console message's timestamp: Javet's inspector client has no clock. */
+  private static final String NO_TIMESTAMP = ",\"timestamp\":0,";
+  private static final String CONSOLE_CALLED = "{\"method\":\"Runtime.consoleAPICalled\"";
 
   private final WorkerInspector inspector;
   private final String id;
@@ -94,11 +105,15 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       return false;
     }
     sinkClosed = true;
-    if (reason != DetachReason.CLIENT_CLOSED && reason != DetachReason.SLOW_CONSUMER) {
-      offerQuietly(CdpMessages.detached(reason.cdpReason()), false);
+    if (reason != DetachReason.CLIENT_CLOSED && reason != DetachReason.SLOW_CONSUMER
+        && reason != DetachReason.SINK_FAILED) {
+      offer(CdpMessages.detached(reason.cdpReason()), false);
     }
     try {
       sink.closed(reason);
+    } catch (Throwable t) {
+      LOG.error("tenant '{}' session {}: the CdpSink threw from closed({}); the session is closed"
+          + " anyway", tenantId, id, reason.cdpReason(), t);
     } finally {
       closed.complete(null);
     }
@@ -110,14 +125,39 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       return;
     }
     boolean deferred = inspector.defersOutput();
-    if (offerQuietly(message, deferred)) {
+    Boolean taken = offer(withTimestamp(message), deferred);
+    if (taken == null) {
+      cutOff(DetachReason.SINK_FAILED);
+    } else if (taken) {
       if (deferred) {
         unflushed = true; // after the offer: a flusher that sees it also sees the message
       }
     } else {
-      detach(DetachReason.SLOW_CONSUMER);
-      inspector.slowConsumer(this);
+      LOG.warn("tenant '{}' session {}: its CdpSink refused a message of {} chars (slow "
+          + "consumer); ending the session", tenantId, id, message.length());
+      cutOff(DetachReason.SLOW_CONSUMER);
     }
+  }
+
+  private void cutOff(DetachReason reason) {
+    detach(reason);
+    inspector.sessionCut(this);
+  }
+
+  /**
+   * V8 stamps console messages with its embedder's clock, which Javet 5.0.6 does not provide
+   * (always 0); DevTools orders and shows messages by it. The stamp is the time of delivery.
+   */
+  private static String withTimestamp(String message) {
+    if (!message.startsWith(CONSOLE_CALLED)) {
+      return message;
+    }
+    int at = message.lastIndexOf(NO_TIMESTAMP);
+    if (at < 0) {
+      return message;
+    }
+    return message.substring(0, at) + ",\"timestamp\":" + System.currentTimeMillis() + ","
+        + message.substring(at + NO_TIMESTAMP.length());
   }
 
   /** Hands deferred messages to the transport. Any pool thread. */
@@ -126,17 +166,24 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       unflushed = false;
       try {
         sink.flush();
-      } catch (RuntimeException e) {
-        // A failing sink fails its next offer too, which ends the session.
+      } catch (Throwable t) {
+        LOG.error("tenant '{}' session {}: the CdpSink threw from flush(); ending the session",
+            tenantId, id, t);
+        synchronized (this) {
+          cutOff(DetachReason.SINK_FAILED);
+        }
       }
     }
   }
 
-  private boolean offerQuietly(String message, boolean deferred) {
+  /** Whether the sink took the message; null if it threw (logged). Caller holds the monitor. */
+  private Boolean offer(String message, boolean deferred) {
     try {
       return deferred ? sink.offerDeferred(message) : sink.offer(message);
-    } catch (RuntimeException e) {
-      return false;
+    } catch (Throwable t) {
+      LOG.error("tenant '{}' session {}: the CdpSink threw from offer(); ending the session",
+          tenantId, id, t);
+      return null;
     }
   }
 

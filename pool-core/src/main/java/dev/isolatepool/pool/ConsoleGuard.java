@@ -2,52 +2,97 @@ package dev.isolatepool.pool;
 
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.reference.V8ValueFunction;
 
 /**
- * Keeps tenant console calls from crashing the JVM. Javet 5.0.6's inspector client converts the
- * console message text and the caller's URL with a routine that dereferences an empty V8 handle
- * when either is empty (javet_inspector.cpp, ConvertFromStringViewToStdStringPointer): so
- * {@code console.log('')}, {@code console.log([])} or any console call from code without a URL
- * (DevTools' console, Runtime.evaluate) is a SIGSEGV once the runtime has an inspector.
+ * Keeps console calls from crashing the JVM. Javet 5.0.6's inspector client converts the console
+ * message text and the caller's URL with a routine that dereferences an empty V8 handle when
+ * either is empty (javet_inspector.cpp, {@code ConvertFromStringViewToStdStringPointer}); the
+ * runtime always has an inspector (the pool's control session), so {@code console.log('')},
+ * {@code console.log([])}, or a console call from code without a URL (DevTools' console,
+ * {@code Runtime.evaluate}) would be a SIGSEGV.
  *
- * <p>The guard wraps every console method in a function compiled under a URL, so the top frame
- * V8 reports always has one, and appends a zero-width space when no argument is sure to print
- * text. The originals stay reachable only through the closure. Installed on the worker thread in
- * every fresh context, before any tenant code runs.
+ * <p>V8 builds the text from all arguments joined by spaces, and takes the URL from the top
+ * frame. So every console function tenant code can reach is replaced by a wrapper compiled under
+ * {@link #URL} (the top frame always has a URL) that appends a zero-width space when no argument
+ * is sure to print text. Native console functions are reachable in three places, and all three
+ * are wrapped:
+ * <ul>
+ *   <li>the global {@code console}'s own function properties (whatever their names);
+ *   <li>each console made by {@code console.context(name)}, wrapped before it is returned;
+ *   <li>the DevTools command-line API's {@code dir}, {@code dirxml} and {@code table} (available
+ *       to {@code Runtime.evaluate} with {@code includeCommandLineAPI}), wrapped by the function
+ *       {@link #install} returns, which the control session's listener applies when V8 builds
+ *       that API ({@code installAdditionalCommandLineAPI}).
+ * </ul>
+ * The wrappers use only intrinsics captured before any tenant code runs, never read inherited
+ * properties, and never assign array elements (a setter on {@code Array.prototype} would see
+ * them), so tenant code can't make them pass an empty argument list. The originals stay
+ * reachable only through the closures.
  */
 final class ConsoleGuard {
   static final String URL = "isolate-pool:console";
   private static final String SCRIPT = String.join("\n",
       "(function () {",
-      "  const c = globalThis.console;",
-      "  if (!c) return;",
-      "  const apply = Reflect.apply;",
-      "  const names = ['debug', 'error', 'info', 'log', 'warn', 'dir', 'dirxml', 'table',",
-      "    'trace', 'group', 'groupCollapsed', 'groupEnd', 'clear', 'assert', 'count',",
-      "    'countReset', 'time', 'timeLog', 'timeEnd', 'timeStamp', 'profile', 'profileEnd'];",
-      "  for (let i = 0; i < names.length; i++) {",
-      "    const name = names[i];",
-      "    const original = c[name];",
-      "    if (typeof original !== 'function') continue;",
-      "    const first = name === 'assert' ? 1 : 0;",
-      "    c[name] = function () {",
-      "      const args = [];",
-      "      let printable = false;",
-      "      for (let j = 0; j < arguments.length; j++) {",
-      "        const a = arguments[j];",
-      "        args[j] = a;",
-      "        if (j >= first && ((typeof a === 'string' && a.length > 0)",
-      "            || typeof a === 'number' || typeof a === 'boolean')) printable = true;",
-      "      }",
-      "      if (!printable) args[args.length] = '\\u200b';",
-      "      return apply(original, c, args);",
-      "    };",
+      "  'use strict';",
+      "  const apply = Reflect.apply, define = Reflect.defineProperty,",
+      "    describe = Reflect.getOwnPropertyDescriptor, names = Object.getOwnPropertyNames,",
+      "    slice = Array.prototype.slice, MARK = '\\u200b';",
+      "  function printable(args, first) {",
+      "    for (let j = first; j < args.length; j++) {",
+      "      const a = args[j], t = typeof a;",
+      "      if ((t === 'string' && a.length > 0) || t === 'number' || t === 'boolean'",
+      "          || t === 'bigint') return args;",
+      "    }",
+      "    const list = apply(slice, args, []);",
+      "    define(list, list.length, { __proto__: null, value: MARK, writable: true,",
+      "      enumerable: true, configurable: true });",
+      "    return list;",
       "  }",
-      "})();");
+      "  function wrap(owner, original, first) {",
+      "    return function () { return apply(original, owner, printable(arguments, first)); };",
+      "  }",
+      "  function replace(owner, name, value, enumerable) {",
+      "    define(owner, name, { __proto__: null, value: value, writable: true,",
+      "      enumerable: enumerable, configurable: true });",
+      "  }",
+      "  function guardConsole(con) {",
+      "    if ((typeof con !== 'object' && typeof con !== 'function') || con === null) return con;",
+      "    const own = names(con);",
+      "    for (let i = 0; i < own.length; i++) {",
+      "      const name = own[i], d = describe(con, name);",
+      "      if (d === undefined || typeof d.value !== 'function' || name === 'createTask') continue;",
+      "      const original = d.value;",
+      "      if (name === 'context') {",
+      "        replace(con, name, function () {",
+      "          return guardConsole(apply(original, con, arguments));",
+      "        }, d.enumerable);",
+      "      } else {",
+      "        replace(con, name, wrap(con, original, name === 'assert' ? 1 : 0), d.enumerable);",
+      "      }",
+      "    }",
+      "    return con;",
+      "  }",
+      "  const LOGGING_COMMANDS = ['dir', 'dirxml', 'table'];",
+      "  function guardCommandLineApi(api) {",
+      "    for (let i = 0; i < LOGGING_COMMANDS.length; i++) {",
+      "      const name = LOGGING_COMMANDS[i], d = describe(api, name);",
+      "      if (d !== undefined && typeof d.value === 'function') {",
+      "        replace(api, name, wrap(api, d.value, 0), d.enumerable);",
+      "      }",
+      "    }",
+      "  }",
+      "  guardConsole(globalThis.console);",
+      "  return guardCommandLineApi;",
+      "})()");
 
   private ConsoleGuard() {}
 
-  static void install(V8Runtime runtime) throws JavetException {
-    runtime.getExecutor(SCRIPT).setResourceName(URL).executeVoid();
+  /**
+   * Guards the current context's console (worker thread, before any tenant code) and returns the
+   * function that guards a command-line API object; the caller owns and closes it.
+   */
+  static V8ValueFunction install(V8Runtime runtime) throws JavetException {
+    return runtime.getExecutor(SCRIPT).setResourceName(URL).execute();
   }
 }

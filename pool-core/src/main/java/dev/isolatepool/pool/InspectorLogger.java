@@ -52,6 +52,28 @@ final class InspectorLogger implements IJavetLogger {
 
   @Override
   public void error(String message, Throwable cause) {
+    if (closesSharedCommandLineApi(cause)) {
+      LOG.debug("Javet closed the shared command-line API object again: {}", message);
+      return;
+    }
     delegate.error(message, cause);
+  }
+
+  /**
+   * Javet 5.0.6 hands one command-line API object to every session's
+   * {@code V8Inspector.installAdditionalCommandLineAPI}, and each closes it: every session after
+   * the first logs SEVERE "Runtime is already closed" on a {@code Runtime.evaluate} with
+   * {@code includeCommandLineAPI}. Harmless (V8 keeps its own handle); not worth a SEVERE line.
+   */
+  private static boolean closesSharedCommandLineApi(Throwable cause) {
+    if (cause == null || !"Runtime is already closed".equals(cause.getMessage())) {
+      return false;
+    }
+    for (StackTraceElement e : cause.getStackTrace()) {
+      if ("installAdditionalCommandLineAPI".equals(e.getMethodName())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

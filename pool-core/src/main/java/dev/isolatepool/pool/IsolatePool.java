@@ -82,6 +82,7 @@ public final class IsolatePool implements AutoCloseable {
   IsolatePool(PoolConfig config) {
     this.config = config;
     this.frequency = new TenantFrequency(config.maxTenants());
+    JavetErrorConversion.makeSideEffectFree();
     configureV8HeapLimit(config);
     Caffeine<String, Lease> builder = Caffeine.newBuilder()
         .expireAfterAccess(config.idleLeaseExpiry())
@@ -384,6 +385,14 @@ public final class IsolatePool implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The worker can't keep serving the lease (heap quota, dead runtime): end it and drop it from
+   * the map, so the tenant's next call leases anew and the count of leased tenants is right.
+   */
+  void leaseBroken(Lease lease, DetachReason reason) {
+    endLease(lease.tenantId, lease, reason);
+  }
+
   private void endLease(String tenantId, Lease lease, DetachReason reason) {
     lease.end(reason, false);
     leases.asMap().remove(tenantId, lease);
@@ -654,7 +663,7 @@ public final class IsolatePool implements AutoCloseable {
       if (!V8RuntimeOptions.V8_FLAGS.isSealed()) {
         // V8's heap limit is process-wide and sealed by the first runtime: slightly above the
         // quota, so the near-heap-limit callback stops a runaway tenant near its quota.
-        int mib = (int) Math.min(Integer.MAX_VALUE, (config.tenantHeapQuotaBytes() >> 20) + 32);
+        int mib = (int) Math.min(Integer.MAX_VALUE, (config.tenantHeapQuotaBytes() + IsolateWorker.HEAP_HEADROOM_BYTES) >> 20);
         V8RuntimeOptions.V8_FLAGS.setMaxHeapSize(mib);
       } else {
         LOG.info("V8 flags are sealed already; the heap limit of an earlier pool applies");

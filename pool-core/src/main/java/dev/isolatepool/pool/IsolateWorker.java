@@ -12,6 +12,7 @@ import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.IV8ValueObject;
 import com.caoccao.javet.values.reference.IV8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueFunction;
@@ -39,15 +40,12 @@ import org.slf4j.LoggerFactory;
  */
 final class IsolateWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IsolateWorker.class);
-  private static final String CALL_HELPER = "(function(){const g=globalThis,s=JSON.stringify,"
-      + "p=JSON.parse;return function(name,args,brk){const f=g[name];if(brk){debugger;}"
-      + "if(typeof f!=='function')"
-      + "{throw new TypeError('no global function named '+name);}const r=f.apply(undefined,"
-      + "p(args));if(r instanceof Promise){return r;}return r===undefined?'null':s(r);};})()";
-  private static final String JSON_HELPER =
-      "(function(){const s=JSON.stringify;return function(v){const r=s(v);"
-          + "return r===undefined?'null':r;};})()";
   private static final int HEAP_CHECK_EVERY = 16;
+  /**
+   * Room above the quota: V8's process-wide heap limit is quota + this, and the near-heap
+   * callback adds this much so a terminated script can unwind.
+   */
+  static final long HEAP_HEADROOM_BYTES = 32L << 20;
   private static final long RETERMINATE_AFTER_NANOS = 1_000_000_000L;
   private static final long HEAP_CHECK_SLOW_TASK_NANOS = 2_000_000;
 
@@ -69,15 +67,18 @@ final class IsolateWorker implements Runnable {
 
   // Owned by the worker thread; read elsewhere only under workLock.
   private volatile V8Runtime runtime;
-  private V8ValueFunction callHelper;
+  private ScriptHelpers helpers;
+  private V8ValueFunction commandLineGuard;
   private V8Locker v8Lock;
-  private V8ValueFunction jsonHelper;
   private long isolateCreatedNanos;
   private long maxAgeNanos;
   private int leasesOnIsolate;
   private int tasksSinceHeapCheck;
   private int evalCounter;
+  /** V8 reached the heap limit on this isolate: it is recreated at the next teardown. */
   private boolean nearHeapLimitHit;
+  /** ...during the current task or CDP batch (reset by beginWork). */
+  private boolean heapLimitHitInWork;
   private boolean nearHeapCallbackOnIsolate;
 
   /** Guards the running-task fields below against the watchdog's terminate. */
@@ -283,7 +284,7 @@ final class IsolateWorker implements Runnable {
       // The runtime could not be recreated: this worker is gone; the pool replaces it.
       Lease l = lease;
       if (l != null) {
-        l.end(DetachReason.TARGET_RECREATED, false); // the tenant's next call leases anew
+        pool.leaseBroken(l, DetachReason.TARGET_RECREATED); // its next call leases anew
       }
       inspector.detachAll(DetachReason.TARGET_RECREATED);
       failQueued(DetachReason.TARGET_RECREATED);
@@ -397,7 +398,7 @@ final class IsolateWorker implements Runnable {
    */
   private void afterWork(Lease l, boolean failed) {
     if (nearHeapLimitHit || (failed && runtime.isDead())) {
-      l.end(DetachReason.TARGET_RECREATED, false);
+      pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
     }
     if (state.get() == WorkerState.RUNNING) {
       setState(WorkerState.LEASED);
@@ -419,10 +420,20 @@ final class IsolateWorker implements Runnable {
         setState(before);
       }
     }
+    Lease l = lease;
+    if (heapLimitHitInWork && l != null) {
+      // A debugger's evaluation hit the heap limit: the quota applies to it as to a call. The
+      // isolate, whose limit V8 has raised, is recreated now, not after the tenant's next task.
+      config.metrics().limitExceeded(Limit.HEAP_QUOTA);
+      LOG.warn("worker {}: a DevTools evaluation of tenant '{}' reached the heap quota ({} bytes);"
+          + " recreating its isolate", contextGroupId, l.tenantId, config.tenantHeapQuotaBytes());
+      pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
+    }
   }
 
   private void beginWork(long now) {
     inspector.resetPauseClock();
+    heapLimitHitInWork = false;
     synchronized (workLock) {
       working = true;
       workStartNanos = now;
@@ -456,7 +467,7 @@ final class IsolateWorker implements Runnable {
         default -> new LimitExceededException(killedBy, -1, -1, l.tenantId);
       };
     }
-    if (nearHeapLimitHit) {
+    if (heapLimitHitInWork) {
       config.metrics().limitExceeded(Limit.HEAP_QUOTA);
       return new LimitExceededException(Limit.HEAP_QUOTA, config.tenantHeapQuotaBytes(),
           heapUsedNow(), l.tenantId);
@@ -466,10 +477,13 @@ final class IsolateWorker implements Runnable {
           + "' was terminated because its worker is being torn down");
     }
     if (failure instanceof BaseJavetScriptingException e) {
+      // A script run by Javet (deploy, replay, evaluate) threw. Javet does not read the thrown
+      // value (JavetErrorConversion): the message names V8's position and source line.
       JavetScriptingError error = e.getScriptingError();
-      return new ScriptException(error.getDetailedMessage() == null ? error.getMessage()
-          : error.getMessage(), error.getResourceName(), error.getLineNumber(),
-          e instanceof JavetCompilationException, e);
+      String line = sourceLineOf(error);
+      return new ScriptException("uncaught exception" + (line.isEmpty() ? "" : " at: " + line),
+          error.getResourceName(), error.getLineNumber(), e instanceof JavetCompilationException,
+          e);
     }
     if (failure instanceof PoolException) {
       return failure;
@@ -497,7 +511,7 @@ final class IsolateWorker implements Runnable {
       used = heapUsedNow();
       if (used > config.tenantHeapQuotaBytes()) {
         config.metrics().limitExceeded(Limit.HEAP_QUOTA);
-        l.end(DetachReason.TARGET_RECREATED, false);
+        pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
         return new LimitExceededException(Limit.HEAP_QUOTA, config.tenantHeapQuotaBytes(), used,
             l.tenantId);
       }
@@ -519,7 +533,7 @@ final class IsolateWorker implements Runnable {
 
   private void replay(Lease l) throws JavetException {
     for (IsolatePool.Deployment d : pool.deployments(l.tenantId)) {
-      runtime.getExecutor(d.source()).setResourceName(d.url()).executeVoid();
+      runScript(d.source(), d.source(), d.url()).close();
     }
     l.replayed = true;
   }
@@ -530,36 +544,38 @@ final class IsolateWorker implements Runnable {
     if (waitForDebugger) {
       inspector.waitForDebugger();
     }
-    runtime.getExecutor(withBreak(source)).setResourceName(url).executeVoid();
+    runScript(withBreak(source), source, url).close();
   }
 
   String call(String function, String argsJson) throws JavetException {
     // brk: a pause asked for while idle breaks in the helper, one step before the function.
-    return settle(callHelper().call(null, function, argsJson, inspector.takeBreakOnNextTask()),
-        function);
+    return settle(helpers.call(function, argsJson, inspector.takeBreakOnNextTask()), function);
   }
 
   /**
-   * The helper's answer: JSON text, or a promise from an async handler. V8 runs microtasks when
-   * the call returns, so a promise that needs no timer or I/O has settled by now.
+   * The helper's answer: JSON text, a failure, or a promise from an async handler. V8 runs
+   * microtasks when the call returns, so a promise that needs no timer or I/O has settled by
+   * now. The promise's state and result are read natively (no tenant code); the result is
+   * converted by a helper.
    */
   private String settle(V8Value answer, String function) throws JavetException {
     try (V8Value value = answer) {
       if (value instanceof V8ValueString text) {
-        return text.getValue();
+        return checked(text.getValue());
       }
       if (value instanceof V8ValuePromise promise) {
         promise.markAsHandled();
         switch (promise.getState()) {
           case IV8ValuePromise.STATE_FULFILLED -> {
             try (V8Value result = promise.getResult()) {
-              return json(result);
+              return checked(helpers.json(result, "the value of the promise returned by "
+                  + function));
             }
           }
           case IV8ValuePromise.STATE_REJECTED -> {
             try (V8Value reason = promise.getResult()) {
-              throw new ScriptException("the promise returned by " + function
-                  + " was rejected: " + reason, null, 0, false, null);
+              throw ScriptHelpers.failure(helpers.describe(reason,
+                  "the promise returned by " + function + " was rejected: "));
             }
           }
           default -> throw new ScriptException("the promise returned by " + function
@@ -567,32 +583,57 @@ final class IsolateWorker implements Runnable {
               false, null);
         }
       }
-      return json(value);
+      return checked(helpers.json(value, "the result of " + function));
     }
   }
 
-  private String json(V8Value value) throws JavetException {
-    return jsonHelper().callString(null, value);
-  }
-
-  private V8ValueFunction jsonHelper() throws JavetException {
-    if (jsonHelper == null) {
-      jsonHelper = runtime.getExecutor(JSON_HELPER).setResourceName("isolate-pool:json").execute();
+  private static String checked(String answer) throws ScriptException {
+    if (ScriptHelpers.isFailure(answer)) {
+      throw ScriptHelpers.failure(answer);
     }
-    return jsonHelper;
-  }
-
-  private V8ValueFunction callHelper() throws JavetException {
-    if (callHelper == null) {
-      callHelper = runtime.getExecutor(CALL_HELPER).setResourceName("isolate-pool:call").execute();
-    }
-    return callHelper;
+    return answer;
   }
 
   String evaluate(String source) throws JavetException {
     String url = "isolate-pool:eval/" + (++evalCounter);
-    try (V8Value value = runtime.getExecutor(withBreak(source)).setResourceName(url).execute()) {
-      return json(value);
+    try (V8Value value = runScript(withBreak(source), source, url)) {
+      return checked(helpers.json(value, "the value of the snippet"));
+    }
+  }
+
+  /**
+   * Compiles and runs a script. A script that does not compile gets V8's message from a helper
+   * (Javet's own conversion of the error is disabled: {@link JavetErrorConversion}).
+   */
+  private V8Value runScript(String source, String original, String url) throws JavetException {
+    try {
+      return runtime.getExecutor(source).setResourceName(url).execute();
+    } catch (JavetCompilationException e) {
+      JavetScriptingError error = e.getScriptingError();
+      String message = helpers.syntaxMessage(original);
+      throw new ScriptException("SyntaxError: " + (message.isEmpty()
+          ? "the script does not compile: " + sourceLineOf(error) : message),
+          error.getResourceName(), error.getLineNumber(), true, e);
+    }
+  }
+
+  /** V8's source line of an error, clipped, for messages: read from V8's message, not the value. */
+  private static String sourceLineOf(JavetScriptingError error) {
+    String line = error.getSourceLine() == null ? "" : error.getSourceLine().strip();
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
+  /**
+   * The command-line API object V8 just built for a DevTools evaluation (worker thread, inside
+   * that dispatch): its console-like commands get the console guard.
+   */
+  void guardCommandLineApi(IV8ValueObject api) {
+    try {
+      if (commandLineGuard != null && !api.isClosed()) {
+        commandLineGuard.callVoid(null, api);
+      }
+    } catch (Throwable t) {
+      LOG.warn("worker {}: could not guard the command-line API", contextGroupId, t);
     }
   }
 
@@ -602,10 +643,10 @@ final class IsolateWorker implements Runnable {
    */
   private void prepareContext() throws JavetException {
     inspector.ensureControl();
-    ConsoleGuard.install(runtime);
-    // Before tenant code: the helpers capture JSON and Reflect as the context made them.
-    callHelper();
-    jsonHelper();
+    // Before tenant code: the helpers capture JSON, Reflect and the console as the context
+    // made them.
+    commandLineGuard = ConsoleGuard.install(runtime);
+    helpers = ScriptHelpers.create(runtime);
   }
 
   /** On the first line, so that line numbers and breakpoints by line stay where they were. */
@@ -620,6 +661,8 @@ final class IsolateWorker implements Runnable {
     synchronized (workLock) {
       runtime = V8Host.getV8Instance().createV8Runtime();
     }
+    // Tenants' unhandled rejections are theirs to handle; Javet would log each at WARN.
+    runtime.setPromiseRejectCallback((event, promise, value) -> { });
     afterIsolateCreated();
   }
 
@@ -663,21 +706,31 @@ final class IsolateWorker implements Runnable {
    */
   void heapLimitPause() {
     nearHeapLimitHit = true;
+    heapLimitHitInWork = true;
     synchronized (workLock) {
       terminateRequested = true;
       runtime.terminateExecution();
     }
   }
 
-  /** V8 is about to run out of heap (worker thread, inside GC): stop the script, give room. */
+  /**
+   * V8 is about to run out of heap (worker thread, inside GC): stop the script and give it just
+   * enough room to unwind. Refusing would make V8 abort the process, so a second call before
+   * the terminate takes effect gets room again, logged; the isolate is recreated right after the
+   * task or CDP batch that hit the limit, which restores V8's limit.
+   */
   private long nearHeapLimit(long current, long initial) {
+    if (nearHeapLimitHit) {
+      LOG.error("worker {}: V8 reached its heap limit again before the terminate took effect "
+          + "(limit {} MiB); raising it once more", contextGroupId, current >> 20);
+    }
     nearHeapLimitHit = true;
+    heapLimitHitInWork = true;
     synchronized (workLock) {
       terminateRequested = true;
       runtime.terminateExecution();
     }
-    // Room to unwind; the isolate is recreated afterwards, which restores the limit.
-    return current + Math.max(initial, 32L << 20);
+    return current + HEAP_HEADROOM_BYTES;
   }
 
   /**
@@ -714,6 +767,9 @@ final class IsolateWorker implements Runnable {
             config.metrics().isolateRecreated(why);
           } else {
             runtime.resetContext();
+            // The previous tenant's objects and scripts stay on the heap until a GC: they would
+            // show in the next tenant's heap snapshots and count against its quota and weight.
+            runtime.lowMemoryNotification();
             leasesOnIsolate++;
           }
         }
@@ -747,17 +803,18 @@ final class IsolateWorker implements Runnable {
   }
 
   private void closeHelpers() {
-    for (V8ValueFunction helper : new V8ValueFunction[] {callHelper, jsonHelper}) {
-      if (helper != null) {
-        try {
-          helper.close();
-        } catch (Throwable t) {
-          LOG.debug("helper close failed", t);
-        }
-      }
+    if (helpers != null) {
+      helpers.close();
+      helpers = null;
     }
-    callHelper = null;
-    jsonHelper = null;
+    if (commandLineGuard != null) {
+      try {
+        commandLineGuard.close();
+      } catch (Throwable t) {
+        LOG.debug("command-line guard close failed", t);
+      }
+      commandLineGuard = null;
+    }
   }
 
   private String recreateReason() {

@@ -1,7 +1,9 @@
 package dev.isolatepool.pool;
 
+import com.caoccao.javet.enums.V8AwaitMode;
 import com.caoccao.javet.interop.IV8InspectorListener;
 import com.caoccao.javet.interop.V8Inspector;
+import com.caoccao.javet.values.reference.IV8ValueObject;
 import dev.isolatepool.inspector.CdpSink;
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
@@ -63,6 +65,7 @@ final class WorkerInspector {
   static final int OPEN = 2;
   static final int ENDING = 3;
   private static final int LANE_BATCH = 64;
+  private static final int PUMPS_AFTER_HEAP_PROFILER = 16;
   private static final long NUDGE_RETRY_NANOS = 20_000_000;
   private static final long STUCK_SEND_NANOS = 100_000_000;
   private static final long FLUSH_WAIT_NANOS = 2_000_000;
@@ -93,6 +96,8 @@ final class WorkerInspector {
   private final AtomicLong relayEpoch = new AtomicLong();
   private long flushedEpoch;
   private volatile long sendStartedNanos;
+  /** A HeapProfiler message was queued: its work may be on V8's task queue behind others. */
+  private volatile boolean heapProfilerWork;
   /** When the current lane batch began, or 0 outside one (written by the worker). */
   private volatile long batchStartedNanos;
 
@@ -161,6 +166,9 @@ final class WorkerInspector {
 
   /** Queues a validated client message for V8 (any thread, never blocks). */
   void enqueue(ClientSession client, String message, long id, String method) {
+    if (method.startsWith("HeapProfiler.")) {
+      heapProfilerWork = true; // set before the offer: the batch that takes it sees it
+    }
     lane.offer(new LaneItem(client, false, message, id, CdpMessages.PAUSE_ENDERS.contains(method),
         "Debugger.pause".equals(method), "Debugger.enable".equals(method), false));
     if (pauseState.get() == OPEN) {
@@ -188,8 +196,8 @@ final class WorkerInspector {
     worker.wake();
   }
 
-  /** A sink refused a message: end that session at once, close it natively later. */
-  void slowConsumer(ClientSession session) {
+  /** A sink refused a message or threw: the session has ended; close it natively later. */
+  void sessionCut(ClientSession session) {
     worker.post(() -> closeNative(session));
   }
 
@@ -386,6 +394,11 @@ final class WorkerInspector {
     batchStartedNanos = System.nanoTime();
     try {
       dispatchLaneItems();
+      // V8's inspector defers some answers (heap snapshots, collectGarbage, allocation-tracking
+      // updates) to the platform's task queue, which nothing else pumps while the isolate idles.
+      boolean profiler = heapProfilerWork;
+      heapProfilerWork = false;
+      pumpPlatformTasks(profiler ? PUMPS_AFTER_HEAP_PROFILER : 1);
     } finally {
       batchStartedNanos = 0;
       flushDeferredOutput();
@@ -545,8 +558,11 @@ final class WorkerInspector {
       return;
     }
     reserved.decrementAndGet();
-    session.detach(DetachReason.CLIENT_CLOSED);
-    closeQuietly(session.v8);
+    try {
+      session.detach(DetachReason.CLIENT_CLOSED);
+    } finally {
+      closeQuietly(session.v8);
+    }
     if (clients.isEmpty() && controlDebuggerEnabled && control != null
         && pauseState.get() == RUNNING) {
       controlDebuggerEnabled = false;
@@ -570,15 +586,21 @@ final class WorkerInspector {
       LOG.error("worker {}: {} relay threads still inside Javet after 10 s",
           worker.contextGroupId, inSend.get());
     }
+    // V8's deferred inspector work must not outlive the sessions it is for.
+    pumpPlatformTasks(PUMPS_AFTER_HEAP_PROFILER);
     List<ClientSession> all = new ArrayList<>(clients.values());
     for (ClientSession session : all) {
-      session.detach(reason);
-      closeQuietly(session.v8);
-      clients.remove(session.id());
-      reserved.decrementAndGet();
+      try {
+        session.detach(reason);
+      } finally {
+        closeQuietly(session.v8);
+        clients.remove(session.id());
+        reserved.decrementAndGet();
+      }
     }
     closeQuietly(releaser);
     releaser = null;
+    discardConsoleEntries();
     closeQuietly(control);
     control = null;
     controlDebuggerEnabled = false;
@@ -595,6 +617,33 @@ final class WorkerInspector {
     waitingForDebugger = false;
     breakOnNextTask = false;
     enderOwner = null;
+  }
+
+  /**
+   * V8 keeps every console message of the context group, and a context reset only strips their
+   * arguments: the text stays and is replayed to the next session that enables Runtime, whoever
+   * its tenant. So the store is emptied before a lease ends (worker thread, no V8 call running).
+   */
+  private void discardConsoleEntries() {
+    if (control != null) {
+      sendQuietly(control, CdpMessages.request(controlIds.incrementAndGet(),
+          "Runtime.discardConsoleEntries"));
+    }
+  }
+
+  /**
+   * Runs up to {@code times} tasks V8 queued on the isolate's platform task queue (worker
+   * thread), without waiting. In V8 mode Javet runs one task per call and can't say whether more
+   * wait, and a snapshot's task may sit behind GC tasks.
+   */
+  private void pumpPlatformTasks(int times) {
+    try {
+      for (int i = 0; i < times; i++) {
+        worker.runtime().await(V8AwaitMode.RunNoWait);
+      }
+    } catch (Throwable t) {
+      LOG.warn("worker {}: pumping V8's task queue failed", worker.contextGroupId, t);
+    }
   }
 
   private static void closeQuietly(V8Inspector inspector) {
@@ -722,6 +771,16 @@ final class WorkerInspector {
     @Override
     public void runIfWaitingForDebugger(int contextGroupId) {
       waitReleased = true;
+    }
+
+    /**
+     * V8 built the DevTools command-line API for an evaluation (worker thread, inside that
+     * dispatch). Javet calls the sessions in the order they were created, and closes the object
+     * after the first: the control session, created before any client's, is that first one.
+     */
+    @Override
+    public void installAdditionalCommandLineAPI(IV8ValueObject commandLineApi) {
+      worker.guardCommandLineApi(commandLineApi);
     }
 
     @Override

@@ -14,6 +14,20 @@ class CrashSafetyTest {
     ForkedJvm.runAndAssertClean(CrashScenarios.class, scenario);
   }
 
+  /** An embedder's sink that throws can't skip closing the native session (SIGSEGV). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"closed,clientClose", "closed,evict",
+      "closed,evictForced", "closed,close", "offer,clientClose", "offer,evict", "flush,evict",
+      "flush,close"})
+  void aThrowingSinkCannotBreakTeardown(String method, String ending) throws Exception {
+    ForkedJvm.runAndAssertClean(CrashScenarios.class, "sinkThrows", method, ending);
+  }
+
+  @org.junit.jupiter.api.Test
+  void allocationBombsThroughDevToolsKeepRssNearTheQuota() throws Exception {
+    ForkedJvm.runAndAssertClean(CrashScenarios.class, "cdpHeapBombs");
+  }
+
   /** Fixed seeds, printed by the scenario; replay one with -Dstress.seed=N. */
   @org.junit.jupiter.api.Test
   void pauseRelayStress() throws Exception {

@@ -41,6 +41,8 @@ public final class CrashScenarios {
       case "consoleEdgeCases" -> consoleEdgeCases();
       case "heapBomb" -> heapBomb();
       case "heapBombUnderDebugger" -> heapBombUnderDebugger();
+      case "sinkThrows" -> sinkThrows(args[1], args[2]);
+      case "cdpHeapBombs" -> cdpHeapBombs();
       case "pauseRelayStress" -> PauseRelayStress.run(Long.parseLong(args[1]));
       case "chaos" -> ChaosRun.run(Long.parseLong(args[1]), Integer.parseInt(args[2]));
       default -> fail("unknown scenario " + scenario);
@@ -268,6 +270,122 @@ public final class CrashScenarios {
       expect(pool.call("good", "handle", "[{\"items\":[5]}]").get(20, TimeUnit.SECONDS)
           .equals("{\"total\":5}"), "the other tenant is unaffected");
     }
+  }
+
+  /**
+   * An embedder's sink that throws from {@code method} ("offer", "flush" or "closed"), then the
+   * session ends by {@code ending} ("clientClose", "evict", "evictForced", "close"). The native
+   * session must still be closed before the isolate is reset (or the JVM dies), every future
+   * completes, and the tenant works afterwards.
+   */
+  static void sinkThrows(String method, String ending) throws Exception {
+    IsolatePool pool = pool(2);
+    pool.deploy("t", URL, HANDLER).get(20, TimeUnit.SECONDS);
+    for (int round = 0; round < 5; round++) {
+      QueueSink sink = new QueueSink() {
+        @Override
+        public boolean offer(String m) {
+          super.offer(m);
+          if (method.equals("offer") && m.contains("\"id\":1001,")) {
+            throw new IllegalStateException("embedder bug in offer");
+          }
+          return true;
+        }
+
+        @Override
+        public boolean offerDeferred(String m) {
+          return offer(m);
+        }
+
+        @Override
+        public void flush() {
+          if (method.equals("flush")) {
+            throw new IllegalStateException("embedder bug in flush");
+          }
+        }
+
+        @Override
+        public void closed(DetachReason reason) {
+          super.closed(reason);
+          if (method.equals("closed")) {
+            throw new IllegalStateException("embedder bug in closed");
+          }
+        }
+      };
+      InspectorSession s = pool.openSession("t", sink).get(20, TimeUnit.SECONDS);
+      s.send("{\"id\":1000,\"method\":\"Debugger.enable\"}");
+      for (int i = 1; i <= 8; i++) { // a burst, so that the worker defers and flushes output
+        s.send("{\"id\":" + (1000 + i) + ",\"method\":\"Runtime.evaluate\","
+            + "\"params\":{\"expression\":\"" + i + "\"}}");
+      }
+      expect(pool.call("t", "handle", "[{\"items\":[1]}]").get(20, TimeUnit.SECONDS)
+          .equals("{\"total\":1}"), "the tenant answers while its sink misbehaves");
+      switch (ending) {
+        case "clientClose" -> s.close().get(20, TimeUnit.SECONDS);
+        case "evict" -> pool.evict("t").get(20, TimeUnit.SECONDS);
+        case "evictForced" -> pool.evict("t", true).get(20, TimeUnit.SECONDS);
+        case "close" -> {
+          pool.close();
+          expect(sink.closed.isDone(), "the session ended with the pool");
+          return;
+        }
+        default -> fail("unknown ending " + ending);
+      }
+      sink.closed.get(20, TimeUnit.SECONDS);
+      awaitSessionsGone(pool, "t");
+      expect(pool.call("t", "handle", "[{\"items\":[2]}]").get(20, TimeUnit.SECONDS)
+          .equals("{\"total\":2}"), "the tenant works after the misbehaving session");
+    }
+    pool.close();
+  }
+
+  /**
+   * Allocation bombs evaluated through DevTools, not a call: each one must end with the heap
+   * quota (the session is told the isolate was recreated), and the isolate's raised heap limit
+   * must go with it, so RSS stays near one quota instead of growing by tens of MiB a bomb.
+   */
+  static void cdpHeapBombs() throws Exception {
+    try (IsolatePool pool = IsolatePool.builder().maxWorkers(2).minIdle(1)
+        .tenantHeapQuotaBytes(32L << 20).callTimeBudget(Duration.ofSeconds(20)).build()) {
+      pool.deploy("bomb", URL, HANDLER).get(20, TimeUnit.SECONDS);
+      long before = rssMiB();
+      for (int i = 1; i <= 12; i++) {
+        QueueSink sink = new QueueSink();
+        InspectorSession s = pool.openSession("bomb", sink).get(20, TimeUnit.SECONDS);
+        s.send("{\"id\":1,\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
+            + "\"const a = []; while (true) { a.push(new Array(100000).fill(1)); }\"}}");
+        String answer = sink.awaitResponse(1);
+        expect(sink.closed.get(20, TimeUnit.SECONDS) == DetachReason.TARGET_RECREATED,
+            "bomb " + i + ": the session is told the isolate was recreated; answer " + answer);
+        expect(pool.call("bomb", "handle", "[{\"items\":[3]}]").get(20, TimeUnit.SECONDS)
+            .equals("{\"total\":3}"), "bomb " + i + ": the tenant works afterwards");
+        System.out.println("bomb " + i + ": RSS " + rssMiB() + " MiB");
+      }
+      long growth = rssMiB() - before;
+      System.out.println("RSS grew by " + growth + " MiB over 12 bombs with a 32 MiB quota");
+      expect(growth < 256, "RSS grew by " + growth + " MiB over 12 bombs");
+    }
+  }
+
+  static long rssMiB() throws java.io.IOException {
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+        "/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+      }
+    }
+    return -1;
+  }
+
+  static void awaitSessionsGone(IsolatePool pool, String tenant) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (pool.workerOfTenant(tenant).map(w -> w.sessions() == 0).orElse(true)) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    fail("sessions of " + tenant + " never closed: " + pool.workerOfTenant(tenant));
   }
 
   // ---------------------------------------------------------------- helpers

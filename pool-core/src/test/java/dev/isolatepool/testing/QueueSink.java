@@ -15,6 +15,8 @@ import java.util.function.Predicate;
 public class QueueSink implements CdpSink {
   public final BlockingQueue<String> messages;
   public final CompletableFuture<DetachReason> closed = new CompletableFuture<>();
+  /** Every message offered, in order, whatever was awaited or polled since. */
+  public final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<String> seen = new ArrayList<>();
 
   public QueueSink() {
@@ -27,6 +29,7 @@ public class QueueSink implements CdpSink {
 
   @Override
   public boolean offer(String cdpMessage) {
+    all.add(cdpMessage);
     return messages.offer(cdpMessage);
   }
 

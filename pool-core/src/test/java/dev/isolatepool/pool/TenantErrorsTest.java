@@ -21,7 +21,8 @@ class TenantErrorsTest {
           "function str() { throw 'just a string'; }",
           "function obj() { throw { toString() { return 'custom'; } }; }",
           "async function rej() { throw new TypeError('async no'); }",
-          "function big() { return 1n; }")).get();
+          "function big() { return 1n; }",
+          "function empty() { throw ''; }")).get();
       ScriptException e = assertInstanceOf(ScriptException.class,
           failureOf(pool.call("t", "err", "[]")));
       assertEquals("RangeError: out of range (" + URL + ":1)", e.getMessage());
@@ -30,6 +31,8 @@ class TenantErrorsTest {
       assertTrue(failureOf(pool.call("t", "obj", "[]")).getMessage().startsWith("custom"));
       assertEquals("the promise returned by rej was rejected: TypeError: async no (" + URL + ":4)",
           failureOf(pool.call("t", "rej", "[]")).getMessage());
+      assertEquals("a value with an empty description (string)",
+          failureOf(pool.call("t", "empty", "[]")).getMessage());
       assertTrue(failureOf(pool.call("t", "big", "[]")).getMessage()
           .contains("the result of big could not be converted to JSON"));
       ScriptException syntax = assertInstanceOf(ScriptException.class,

@@ -38,6 +38,8 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
   volatile V8Inspector v8;
   private volatile boolean open = true;
   private boolean sinkClosed; // guarded by this
+  /** flush() threw: nothing more is offered; the worker ends the session. */
+  private volatile boolean sinkBroken;
   /** The sink holds deferred messages; set by the worker, cleared by whoever flushes. */
   private volatile boolean unflushed;
 
@@ -121,7 +123,7 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
   }
 
   private synchronized void emit(String message) {
-    if (sinkClosed) {
+    if (sinkClosed || sinkBroken) {
       return;
     }
     boolean deferred = inspector.defersOutput();
@@ -169,9 +171,9 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       } catch (Throwable t) {
         LOG.error("tenant '{}' session {}: the CdpSink threw from flush(); ending the session",
             tenantId, id, t);
-        synchronized (this) {
-          cutOff(DetachReason.SINK_FAILED);
-        }
+        // Possibly on the watchdog: the sink hears closed() from the worker, as its contract says.
+        sinkBroken = true;
+        inspector.sinkFailed(this);
       }
     }
   }

@@ -82,7 +82,10 @@ public final class IsolatePool implements AutoCloseable {
   IsolatePool(PoolConfig config) {
     this.config = config;
     this.frequency = new TenantFrequency(config.maxTenants());
-    JavetErrorConversion.makeSideEffectFree();
+    if (!JavetErrorConversion.makeSideEffectFree()) {
+      throw new IllegalStateException("this Javet version can't be made to convert thrown values "
+          + "without running them (JavetScriptingError.CONVERTER); the pool needs Javet 5.0.6");
+    }
     configureV8HeapLimit(config);
     Caffeine<String, Lease> builder = Caffeine.newBuilder()
         .expireAfterAccess(config.idleLeaseExpiry())
@@ -386,11 +389,14 @@ public final class IsolatePool implements AutoCloseable {
   }
 
   /**
-   * The worker can't keep serving the lease (heap quota, dead runtime): end it and drop it from
-   * the map, so the tenant's next call leases anew and the count of leased tenants is right.
+   * The worker can't keep serving the lease (heap quota, dead runtime, a poisoned context): end
+   * it and drop it from the map, so the tenant's next call leases anew and the count of leased
+   * tenants is right. With {@code now}, the worker tears down before it runs anything else, and
+   * calls queued or pinned on the lease fail with {@link WorkerRetiredException}.
    */
-  void leaseBroken(Lease lease, DetachReason reason) {
-    endLease(lease.tenantId, lease, reason);
+  void leaseBroken(Lease lease, DetachReason reason, boolean now) {
+    lease.end(reason, now);
+    leases.asMap().remove(lease.tenantId, lease);
   }
 
   private void endLease(String tenantId, Lease lease, DetachReason reason) {

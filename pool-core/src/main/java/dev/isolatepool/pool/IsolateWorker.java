@@ -43,6 +43,8 @@ final class IsolateWorker implements Runnable {
    * callback adds this much so a terminated script can unwind.
    */
   static final long HEAP_HEADROOM_BYTES = 32L << 20;
+  /** A reset context whose heap is still above this gets a full GC before the next lease. */
+  private static final long GC_AFTER_RESET_ABOVE_BYTES = 8L << 20;
   private static final long RETERMINATE_AFTER_NANOS = 1_000_000_000L;
   private static final long HEAP_CHECK_SLOW_TASK_NANOS = 2_000_000;
 
@@ -281,7 +283,7 @@ final class IsolateWorker implements Runnable {
       // The runtime could not be recreated: this worker is gone; the pool replaces it.
       Lease l = lease;
       if (l != null) {
-        pool.leaseBroken(l, DetachReason.TARGET_RECREATED); // its next call leases anew
+        pool.leaseBroken(l, DetachReason.TARGET_RECREATED, false); // its next call leases anew
       }
       inspector.detachAll(DetachReason.TARGET_RECREATED);
       failQueued(DetachReason.TARGET_RECREATED);
@@ -395,7 +397,7 @@ final class IsolateWorker implements Runnable {
    */
   private void afterWork(Lease l, boolean failed) {
     if (nearHeapLimitHit || (failed && runtime.isDead())) {
-      pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
+      pool.leaseBroken(l, DetachReason.TARGET_RECREATED, false);
     }
     if (state.get() == WorkerState.RUNNING) {
       setState(WorkerState.LEASED);
@@ -409,22 +411,40 @@ final class IsolateWorker implements Runnable {
   void dispatchBudgeted(Runnable dispatch) {
     WorkerState before = state.get();
     beginWork(System.nanoTime());
+    Limit killedBy = null;
     try {
       dispatch.run();
     } finally {
-      endWork();
+      killedBy = endWork();
       if (state.get() != before && state.get() == WorkerState.RUNNING) {
         setState(before);
       }
     }
     Lease l = lease;
-    if (heapLimitHitInWork && l != null) {
+    if (killedBy != null && l != null) {
+      // A DevTools evaluation ran past its budget and was terminated. If it was evaluated with
+      // the command-line API, V8 left that API's accessors on the global object pointing at a
+      // freed scope (measured with Javet 5.0.6: the next `typeof dir` is a SIGSEGV). The context
+      // can't be trusted: the isolate is recycled before anything else runs in it.
+      config.metrics().limitExceeded(killedBy);
+      LOG.warn("worker {}: a DevTools evaluation of tenant '{}' exceeded {} ({} ms) and was "
+          + "terminated; recycling the isolate", contextGroupId, l.tenantId, killedBy,
+          config.callTimeBudget().toMillis());
+      pool.leaseBroken(l, DetachReason.TARGET_RECREATED, true);
+    } else if (heapLimitHitInWork && l != null) {
       // A debugger's evaluation hit the heap limit: the quota applies to it as to a call. The
       // isolate, whose limit V8 has raised, is recreated now, not after the tenant's next task.
       config.metrics().limitExceeded(Limit.HEAP_QUOTA);
       LOG.warn("worker {}: a DevTools evaluation of tenant '{}' reached the heap quota ({} bytes);"
           + " recreating its isolate", contextGroupId, l.tenantId, config.tenantHeapQuotaBytes());
-      pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
+      pool.leaseBroken(l, DetachReason.TARGET_RECREATED, true);
+    }
+  }
+
+  /** Whether a terminate was requested for the work in progress (worker thread). */
+  boolean terminationRequested() {
+    synchronized (workLock) {
+      return terminateRequested;
     }
   }
 
@@ -508,7 +528,7 @@ final class IsolateWorker implements Runnable {
       used = heapUsedNow();
       if (used > config.tenantHeapQuotaBytes()) {
         config.metrics().limitExceeded(Limit.HEAP_QUOTA);
-        pool.leaseBroken(l, DetachReason.TARGET_RECREATED);
+        pool.leaseBroken(l, DetachReason.TARGET_RECREATED, false);
         return new LimitExceededException(Limit.HEAP_QUOTA, config.tenantHeapQuotaBytes(), used,
             l.tenantId);
       }
@@ -578,14 +598,31 @@ final class IsolateWorker implements Runnable {
    * that dispatch): its console-like commands get the console guard.
    */
   void guardCommandLineApi(IV8ValueObject api) {
+    if (api.isClosed()) {
+      return;
+    }
     try {
-      if (commandLineGuard != null && !api.isClosed()) {
-        commandLineGuard.callVoid(null, api);
+      commandLineGuard.callVoid(null, api);
+      return;
+    } catch (Throwable t) {
+      LOG.warn("worker {}: could not guard the command-line API; removing its console commands",
+          contextGroupId, t);
+    }
+    // V8 keeps this object for the session and context: unguarded, dir('') would crash later.
+    try {
+      for (String command : ConsoleGuard.COMMANDS_REMOVED_IF_UNGUARDED) {
+        api.delete(command);
       }
     } catch (Throwable t) {
-      LOG.warn("worker {}: could not guard the command-line API", contextGroupId, t);
+      Lease l = lease;
+      LOG.error("worker {}: the command-line API stays unguarded; recreating the isolate",
+          contextGroupId, t);
+      if (l != null) {
+        pool.leaseBroken(l, DetachReason.TARGET_RECREATED, false);
+      }
     }
   }
+
 
   /**
    * Every fresh context, before tenant code: the inspector exists (scripts compiled before it are
@@ -677,8 +714,10 @@ final class IsolateWorker implements Runnable {
     nearHeapLimitHit = true;
     heapLimitHitInWork = true;
     synchronized (workLock) {
-      terminateRequested = true;
-      runtime.terminateExecution();
+      if (working) { // outside work (a teardown GC) nothing runs, and a terminate would linger
+        terminateRequested = true;
+        runtime.terminateExecution();
+      }
     }
     return current + HEAP_HEADROOM_BYTES;
   }
@@ -717,12 +756,16 @@ final class IsolateWorker implements Runnable {
             config.metrics().isolateRecreated(why);
           } else {
             runtime.resetContext();
-            // The previous tenant's objects and scripts stay on the heap until a GC: they would
-            // show in the next tenant's heap snapshots and count against its quota and weight.
-            runtime.lowMemoryNotification();
             leasesOnIsolate++;
           }
         }
+      }
+      if (!close && !recreated && heapUsedNow() > GC_AFTER_RESET_ABOVE_BYTES) {
+        // The previous tenant's garbage stays on the heap until a GC and would count against
+        // the next tenant's quota and heap weight. Only when there is much of it: a full GC per
+        // recycle halved churn throughput (benchmarks/RESULTS.md). Outside workLock: the
+        // watchdog takes it for every worker on each tick.
+        runtime.lowMemoryNotification();
       }
       if (recreated) {
         afterIsolateCreated();
@@ -738,6 +781,7 @@ final class IsolateWorker implements Runnable {
           inspector.sessionCount());
     }
     heapUsed = -1;
+    evalCounter = 0; // the next tenant must not learn how many evaluations came before it
     if (old != null) {
       old.retired.complete(null);
     }

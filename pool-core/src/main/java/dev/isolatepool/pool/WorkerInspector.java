@@ -196,6 +196,14 @@ final class WorkerInspector {
     worker.wake();
   }
 
+  /** A sink's flush threw (any pool thread): the worker ends the session and closes it. */
+  void sinkFailed(ClientSession session) {
+    worker.post(() -> {
+      session.detach(DetachReason.SINK_FAILED);
+      closeNative(session);
+    });
+  }
+
   /** A sink refused a message or threw: the session has ended; close it natively later. */
   void sessionCut(ClientSession session) {
     worker.post(() -> closeNative(session));
@@ -425,6 +433,12 @@ final class WorkerInspector {
 
   private void dispatchLaneItems() {
     for (int i = 0; i < LANE_BATCH && pauseState.get() == RUNNING; i++) {
+      if (worker.terminationRequested()) {
+        // One message used up the batch's budget: the rest get a budget of their own in the
+        // next batch, instead of being terminated one after another (and with them the pool's
+        // own JS, such as the command-line API guard).
+        break;
+      }
       LaneItem item = lane.poll();
       if (item == null) {
         break;
@@ -586,8 +600,6 @@ final class WorkerInspector {
       LOG.error("worker {}: {} relay threads still inside Javet after 10 s",
           worker.contextGroupId, inSend.get());
     }
-    // V8's deferred inspector work must not outlive the sessions it is for.
-    pumpPlatformTasks(PUMPS_AFTER_HEAP_PROFILER);
     List<ClientSession> all = new ArrayList<>(clients.values());
     for (ClientSession session : all) {
       try {

@@ -9,7 +9,8 @@ class CrashSafetyTest {
   @ParameterizedTest
   @ValueSource(strings = {"evictWithSession", "evictWhilePaused", "evictWhileLooping",
       "shutdownWithSessionsEverywhere", "clientDisconnectsWhilePaused", "closeInsideOwnCallback",
-      "sessionChurnWhileRunning", "consoleEdgeCases", "heapBomb", "heapBombUnderDebugger"})
+      "sessionChurnWhileRunning", "consoleEdgeCases", "heapBomb", "heapBombUnderDebugger",
+      "terminatedCommandLineEvaluation"})
   void scenarioEndsCleanly(String scenario) throws Exception {
     ForkedJvm.runAndAssertClean(CrashScenarios.class, scenario);
   }

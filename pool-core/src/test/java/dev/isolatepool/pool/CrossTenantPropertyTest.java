@@ -146,8 +146,10 @@ class CrossTenantPropertyTest {
     }
   }
 
-  private static void assertNothingOfA(String plan, QueueSink sink) {
+  private static void assertNothingOfA(String plan, QueueSink sink) throws Exception {
     synchronized (sink.all) {
+      assertFalse(HeapSnapshots.joinedChunks(sink.all).contains(MARK),
+          plan + ": B's heap snapshot holds A's state");
       for (String m : sink.all) {
         assertFalse(m.contains(MARK), plan + ": B received " + m.substring(0,
             Math.min(300, m.length())));

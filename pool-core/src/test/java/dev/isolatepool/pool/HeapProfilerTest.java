@@ -24,18 +24,14 @@ class HeapProfilerTest {
       d.call("HeapProfiler.enable", null);
       String gc = d.call("HeapProfiler.collectGarbage", null);
       assertTrue(gc.contains("\"result\":{}"), gc);
-      StringBuilder snapshot = new StringBuilder();
       String answer = d.call("HeapProfiler.takeHeapSnapshot",
           "{\"reportProgress\":true,\"captureNumericValue\":true}");
       assertTrue(answer.contains("\"result\":{}"), answer);
+      String snapshot;
       synchronized (d.sink.all) {
-        for (String m : d.sink.all) {
-          if (m.startsWith("{\"method\":\"HeapProfiler.addHeapSnapshotChunk\"")) {
-            snapshot.append(JSON.readTree(m).get("params").get("chunk").asText());
-          }
-        }
+        snapshot = HeapSnapshots.joinedChunks(d.sink.all);
       }
-      JsonNode parsed = JSON.readTree(snapshot.toString());
+      JsonNode parsed = JSON.readTree(snapshot);
       assertTrue(parsed.get("snapshot").get("node_count").asInt() > 1000,
           "a heap snapshot with the tenant's objects: " + parsed.get("snapshot"));
       assertTrue(parsed.get("strings").toString().contains("v999"), "the tenant's strings");

@@ -23,7 +23,9 @@ public final class HostileCorpusRun {
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    List<HostileCorpus.Entry> entries = HostileCorpus.entries();
+    String only = System.getProperty("corpus.only", ""); // a name prefix, to replay one entry
+    List<HostileCorpus.Entry> entries = HostileCorpus.entries().stream()
+        .filter(e -> e.name().startsWith(only)).toList();
     try (IsolatePool pool = IsolatePool.builder().maxWorkers(3).minIdle(1)
         .callTimeBudget(Duration.ofMillis(400)).maxPauseTime(Duration.ofSeconds(20))
         .tenantHeapQuotaBytes(64L << 20).acquireTimeout(Duration.ofSeconds(20)).build()) {
@@ -68,13 +70,14 @@ public final class HostileCorpusRun {
     Debugger client = Debugger.attach(pool, tenant);
     client.call("Runtime.enable", null);
     String expression = CdpJson.quote("(function () {\n" + entry.body() + "\n})()");
-    answered(entry, client.call("Runtime.evaluate", "{\"expression\":" + expression
+    answered(entry, callOrDetached(client, "Runtime.evaluate", "{\"expression\":" + expression
         + ",\"includeCommandLineAPI\":true,\"generatePreview\":true,\"replMode\":true}"));
-    answered(entry, client.call("Runtime.evaluate", "{\"expression\":" + expression
+    answered(entry, callOrDetached(client, "Runtime.evaluate", "{\"expression\":" + expression
         + ",\"returnByValue\":true}"));
     if (!entry.commandLineOnly()) {
-      pool.deploy(tenant, URL, "function handle() {\n" + entry.body() + "\n}\n")
-          .get(ANSWER_SECONDS, TimeUnit.SECONDS);
+      // May fail with WorkerRetiredException if the evaluation above got its isolate recycled.
+      outcome(entry, "deploy with a session",
+          pool.deploy(tenant, URL, "function handle() {\n" + entry.body() + "\n}\n"));
       outcome(entry, "call with a session", pool.call(tenant, "handle", "[]"));
     }
     client.session.close();
@@ -91,7 +94,7 @@ public final class HostileCorpusRun {
     String paused = client.sink.awaitNotification("Debugger.paused");
     String frame = paused.replaceAll("(?s).*?\"callFrameId\":\"([^\"]+)\".*", "$1");
     String expression = CdpJson.quote("(function () {\n" + entry.body() + "\n})()");
-    answered(entry, client.call("Debugger.evaluateOnCallFrame", "{\"callFrameId\":\"" + frame
+    answered(entry, callOrDetached(client, "Debugger.evaluateOnCallFrame", "{\"callFrameId\":\"" + frame
         + "\",\"expression\":" + expression + ",\"includeCommandLineAPI\":true,"
         + "\"generatePreview\":true}"));
     InspectorSession session = client.session;
@@ -100,6 +103,25 @@ public final class HostileCorpusRun {
     }
     outcome(entry, "paused call", call);
     session.close();
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong IDS =
+      new java.util.concurrent.atomic.AtomicLong(5000);
+
+  /**
+   * A request's answer, or the session's Inspector.detached: a budget-breaking evaluation gets
+   * its isolate recycled, which ends the session (the next request would never be answered).
+   */
+  private static String callOrDetached(Debugger client, String method, String params)
+      throws InterruptedException {
+    if (!client.session.isOpen()) {
+      return "(session already ended)";
+    }
+    long id = IDS.incrementAndGet();
+    client.session.send("{\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":"
+        + params + "}");
+    return client.sink.await(m -> m.startsWith("{\"id\":" + id + ",")
+        || m.startsWith("{\"method\":\"Inspector.detached\""), Duration.ofSeconds(ANSWER_SECONDS));
   }
 
   private static void answered(HostileCorpus.Entry entry, String answer) {

@@ -121,6 +121,8 @@ class InspectorStateIsolationTest {
       synchronized (b.sink.all) {
         seen = new ArrayList<>(b.sink.all);
       }
+      assertFalse(HeapSnapshots.joinedChunks(seen).contains(MARK),
+          "B's heap snapshot holds A's state");
       for (String message : seen) {
         assertFalse(message.contains(MARK), "B received A's state: " + clip(message));
         assertFalse(message.startsWith("{\"method\":\"Debugger.paused\""),

@@ -111,6 +111,17 @@ public final class HostileCorpus {
       {"tamperObjectToJSON", "Object.prototype.toJSON = function () { while (true) {} };"
           + " try { return { a: 1 }; } finally { }"},
       {"stackOverflow", "const f = () => f(); f();"},
+      {"consoleHugeJoinedText", "const s = 'x'.repeat(1 << 24); console.log(s, s, s, s, s, s, s,"
+          + " s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s);"},
+      {"consoleHugeArrayText", "const s = 'y'.repeat(1 << 24); console.log(new Array(64).fill(s));"
+          + " console.error([[s, s], [s, s]], [s, s, s]);"},
+      {"consoleHugeToStringTag", "const s = 'z'.repeat(1 << 24); const o = "
+          + "{ [Symbol.toStringTag]: s }; console.log(o, o, o, o, o, o, o, o, o, o, o, o, o, o,"
+          + " o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o, o);"},
+      {"finalizationRegistryLoop", "globalThis.registry = new FinalizationRegistry(() => {"
+          + " while (true) {} }); for (let i = 0; i < 1000; i++) registry.register({ i }, i);"
+          + " const junk = []; for (let i = 0; i < 200; i++) junk.push(new Array(10000).fill(i));"
+          + " return 1;"},
   };
 
   /** Uses DevTools' command-line API (only when evaluated with includeCommandLineAPI). */

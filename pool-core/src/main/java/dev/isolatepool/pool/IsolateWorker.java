@@ -11,10 +11,7 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.callback.IJavetNearHeapLimitCallback;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import com.caoccao.javet.values.V8Value;
-import com.caoccao.javet.values.primitive.V8ValueString;
 import com.caoccao.javet.values.reference.IV8ValueObject;
-import com.caoccao.javet.values.reference.IV8ValuePromise;
-import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.isolatepool.inspector.DetachReason;
 import java.util.List;
@@ -480,7 +477,7 @@ final class IsolateWorker implements Runnable {
       // A script run by Javet (deploy, replay, evaluate) threw. Javet does not read the thrown
       // value (JavetErrorConversion): the message names V8's position and source line.
       JavetScriptingError error = e.getScriptingError();
-      String line = sourceLineOf(error);
+      String line = ScriptHelpers.sourceLineOf(error);
       return new ScriptException("uncaught exception" + (line.isEmpty() ? "" : " at: " + line),
           error.getResourceName(), error.getLineNumber(), e instanceof JavetCompilationException,
           e);
@@ -549,55 +546,14 @@ final class IsolateWorker implements Runnable {
 
   String call(String function, String argsJson) throws JavetException {
     // brk: a pause asked for while idle breaks in the helper, one step before the function.
-    return settle(helpers.call(function, argsJson, inspector.takeBreakOnNextTask()), function);
-  }
-
-  /**
-   * The helper's answer: JSON text, a failure, or a promise from an async handler. V8 runs
-   * microtasks when the call returns, so a promise that needs no timer or I/O has settled by
-   * now. The promise's state and result are read natively (no tenant code); the result is
-   * converted by a helper.
-   */
-  private String settle(V8Value answer, String function) throws JavetException {
-    try (V8Value value = answer) {
-      if (value instanceof V8ValueString text) {
-        return checked(text.getValue());
-      }
-      if (value instanceof V8ValuePromise promise) {
-        promise.markAsHandled();
-        switch (promise.getState()) {
-          case IV8ValuePromise.STATE_FULFILLED -> {
-            try (V8Value result = promise.getResult()) {
-              return checked(helpers.json(result, "the value of the promise returned by "
-                  + function));
-            }
-          }
-          case IV8ValuePromise.STATE_REJECTED -> {
-            try (V8Value reason = promise.getResult()) {
-              throw ScriptHelpers.failure(helpers.describe(reason,
-                  "the promise returned by " + function + " was rejected: "));
-            }
-          }
-          default -> throw new ScriptException("the promise returned by " + function
-              + " did not settle within the call (timers and I/O are not available)", null, 0,
-              false, null);
-        }
-      }
-      return checked(helpers.json(value, "the result of " + function));
-    }
-  }
-
-  private static String checked(String answer) throws ScriptException {
-    if (ScriptHelpers.isFailure(answer)) {
-      throw ScriptHelpers.failure(answer);
-    }
-    return answer;
+    return helpers.settle(helpers.call(function, argsJson, inspector.takeBreakOnNextTask()),
+        function);
   }
 
   String evaluate(String source) throws JavetException {
     String url = "isolate-pool:eval/" + (++evalCounter);
     try (V8Value value = runScript(withBreak(source), source, url)) {
-      return checked(helpers.json(value, "the value of the snippet"));
+      return ScriptHelpers.checked(helpers.json(value, "the value of the snippet"));
     }
   }
 
@@ -612,15 +568,9 @@ final class IsolateWorker implements Runnable {
       JavetScriptingError error = e.getScriptingError();
       String message = helpers.syntaxMessage(original);
       throw new ScriptException("SyntaxError: " + (message.isEmpty()
-          ? "the script does not compile: " + sourceLineOf(error) : message),
+          ? "the script does not compile: " + ScriptHelpers.sourceLineOf(error) : message),
           error.getResourceName(), error.getLineNumber(), true, e);
     }
-  }
-
-  /** V8's source line of an error, clipped, for messages: read from V8's message, not the value. */
-  private static String sourceLineOf(JavetScriptingError error) {
-    String line = error.getSourceLine() == null ? "" : error.getSourceLine().strip();
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   /**

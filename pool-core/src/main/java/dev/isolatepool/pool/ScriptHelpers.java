@@ -2,7 +2,11 @@ package dev.isolatepool.pool;
 
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.exceptions.JavetScriptingError;
 import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.primitive.V8ValueString;
+import com.caoccao.javet.values.reference.IV8ValuePromise;
+import com.caoccao.javet.values.reference.V8ValuePromise;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -78,8 +82,9 @@ final class ScriptHelpers implements AutoCloseable {
       "        // No location then.",
       "      }",
       "    }",
-      "    return MARK + stringify({ __proto__: null, message: prefix + text(v), url: url,",
-      "      line: line });",
+      "    const d = text(v);",
+      "    return MARK + stringify({ __proto__: null, url: url, line: line, message: prefix",
+      "      + (d.length > 0 ? d : 'a value with an empty description (' + typeof v + ')') });",
       "  }",
       "  function json(v, what) {",
       "    try {",
@@ -163,6 +168,54 @@ final class ScriptHelpers implements AutoCloseable {
       LOG.debug("syntax message unavailable", e);
       return "";
     }
+  }
+
+  /**
+   * The helper's answer: JSON text, a failure, or a promise from an async handler. V8 runs
+   * microtasks when the call returns, so a promise that needs no timer or I/O has settled by
+   * now. The promise's state and result are read natively (no tenant code); the result is
+   * converted by a helper.
+   */
+  String settle(V8Value answer, String function) throws JavetException {
+    try (V8Value value = answer) {
+      if (value instanceof V8ValueString text) {
+        return checked(text.getValue());
+      }
+      if (value instanceof V8ValuePromise promise) {
+        promise.markAsHandled();
+        switch (promise.getState()) {
+          case IV8ValuePromise.STATE_FULFILLED -> {
+            try (V8Value result = promise.getResult()) {
+              return checked(json(result, "the value of the promise returned by "
+                  + function));
+            }
+          }
+          case IV8ValuePromise.STATE_REJECTED -> {
+            try (V8Value reason = promise.getResult()) {
+              throw failure(describe(reason,
+                  "the promise returned by " + function + " was rejected: "));
+            }
+          }
+          default -> throw new ScriptException("the promise returned by " + function
+              + " did not settle within the call (timers and I/O are not available)", null, 0,
+              false, null);
+        }
+      }
+      return checked(json(value, "the result of " + function));
+    }
+  }
+
+  static String checked(String answer) throws ScriptException {
+    if (ScriptHelpers.isFailure(answer)) {
+      throw failure(answer);
+    }
+    return answer;
+  }
+
+  /** V8's source line of an error, clipped, for messages: read from V8's message, not the value. */
+  static String sourceLineOf(JavetScriptingError error) {
+    String line = error.getSourceLine() == null ? "" : error.getSourceLine().strip();
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   /** Whether a helper's answer is a failure string rather than a result. */

@@ -49,9 +49,6 @@ public final class ChaosDriver {
         t.get("cross-tenant check: gateway messages"),
         t.get("cross-tenant check: in-process messages"),
         t.get("cross-tenant check: call result messages"), mix.crossTenant.found()));
-    report.line("known pool-core findings (reported in RESULTS.md, counted, not failed): "
-        + t.get(ChaosMix.KNOWN_EMPTY_MESSAGE) + " calls failed with a ScriptException whose "
-        + "message is empty (the corpus' throw '' and throw of a function whose toString is '')");
     report.line(String.format("hostile corpus: %d entries run as handlers, %d as DevTools "
         + "evaluations", t.get("hostile entry as handlers"),
         t.get("hostile entry as DevTools evaluation")));

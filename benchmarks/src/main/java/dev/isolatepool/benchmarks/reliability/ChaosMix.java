@@ -69,8 +69,6 @@ final class ChaosMix implements AutoCloseable {
   private static final int MAX_OPEN_CLIENTS = 24;
   private static final int MAX_IN_PROCESS = 12;
   static final int HOSTILE_TENANTS = 2;
-  static final String KNOWN_EMPTY_MESSAGE = "KNOWN pool-core finding: a call failed with a "
-      + "ScriptException whose message is empty";
 
   final IsolatePool pool;
   final InspectorGateway gateway;
@@ -573,14 +571,6 @@ final class ChaosMix implements AutoCloseable {
         return;
       }
       Throwable cause = unwrap(error);
-      if (cause instanceof dev.isolatepool.pool.ScriptException && cause.getMessage() != null
-          && cause.getMessage().isEmpty()) {
-        // Known pool-core finding (benchmarks/RESULTS.md, "Chaos with the cross-tenant check"):
-        // a thrown value whose string is '' gives an empty message and no position. Counted and
-        // reported, not failed, until pool-core describes it.
-        tally.count(KNOWN_EMPTY_MESSAGE);
-        return;
-      }
       if (!(cause instanceof PoolException) || cause.getMessage() == null
           || cause.getMessage().isBlank()) {
         tally.problem(what + detail + " failed unclearly: " + cause);

@@ -44,11 +44,14 @@ final class WsClient implements AutoCloseable {
   /** How a connection ended: the close code the server sent, or -1 for a bare TCP close. */
   static final class ConnectionEnded extends IOException {
     final int code;
+    /** The close frame's reason text (or the local cause for -1). */
+    final String reason;
 
     ConnectionEnded(int code, String reason) {
       super(code < 0 ? "connection closed without a close frame" + (reason.isEmpty() ? "" : ": "
           + reason) : "closed by the gateway: " + code + " " + reason);
       this.code = code;
+      this.reason = reason;
     }
   }
 
@@ -61,6 +64,7 @@ final class WsClient implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong(1_000_000);
   private final Object writeLock = new Object();
   private volatile Consumer<String> notifications = m -> { };
+  private volatile Consumer<String> everyMessage = m -> { };
   private volatile boolean weClosed;
   /** Completes with the close frame's code (or -1) when the reader thread has finished. */
   final CompletableFuture<ConnectionEnded> ended = new CompletableFuture<>();
@@ -118,6 +122,14 @@ final class WsClient implements AutoCloseable {
 
   void onNotification(Consumer<String> listener) {
     this.notifications = listener;
+  }
+
+  /**
+   * Sees every text message the server sends (responses and notifications alike) before it is
+   * dispatched; runs on the reader thread and must not block.
+   */
+  void onEveryMessage(Consumer<String> listener) {
+    this.everyMessage = listener;
   }
 
   /** Sends {@code {"id":N,"method":...,"params":...}}; the future completes with the response. */
@@ -270,6 +282,7 @@ final class WsClient implements AutoCloseable {
   }
 
   private void deliver(String message) {
+    everyMessage.accept(message);
     Matcher m = ID.matcher(message);
     if (m.find()) {
       CompletableFuture<String> f = pending.remove(Long.parseLong(m.group(1)));

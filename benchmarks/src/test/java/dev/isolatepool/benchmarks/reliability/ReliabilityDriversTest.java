@@ -20,6 +20,11 @@ class ReliabilityDriversTest {
         "-Dops=600");
     assertTrue(r.output().contains("chaos: PASSED"), "verdict line");
     assertTrue(r.output().contains("threads started during the run still alive: 0"), "threads");
+    assertTrue(r.output().matches("(?s).*cross-tenant check: [1-9]\\d* gateway messages, "
+        + "[1-9]\\d* in-process messages, [1-9]\\d* call results and errors checked; 0 carried "
+        + "another tenant's marker.*"), "the cross-tenant check saw messages of both kinds");
+    assertTrue(r.output().matches("(?s).*hostile corpus: [1-9]\\d* entries run as handlers, "
+        + "[1-9]\\d* as DevTools evaluations.*"), "corpus entries ran both ways");
   }
 
   /** About 60 s, as issue 6 asks of CI; the growth rule is printed and applied by the driver. */

@@ -116,6 +116,8 @@ final class ConsoleGuard {
       "  return guardCommandLineApi;",
       "})()");
 
+  private static final CachedScript COMPILED = new CachedScript(SCRIPT, URL);
+
   private ConsoleGuard() {}
 
   /**
@@ -123,6 +125,6 @@ final class ConsoleGuard {
    * function that guards a command-line API object; the caller owns and closes it.
    */
   static V8ValueFunction install(V8Runtime runtime) throws JavetException {
-    return runtime.getExecutor(SCRIPT).setResourceName(URL).execute();
+    return COMPILED.run(runtime);
   }
 }

@@ -121,6 +121,8 @@ final class ScriptHelpers implements AutoCloseable {
       "  return [call, json, describe, syntaxMessage];",
       "})()");
 
+  private static final CachedScript COMPILED = new CachedScript(SCRIPT, URL);
+
   private final V8ValueFunction call;
   private final V8ValueFunction json;
   private final V8ValueFunction describe;
@@ -136,8 +138,7 @@ final class ScriptHelpers implements AutoCloseable {
 
   /** Worker thread, in a fresh context before tenant code. */
   static ScriptHelpers create(V8Runtime runtime) throws JavetException {
-    try (com.caoccao.javet.values.reference.V8ValueArray fns =
-        runtime.getExecutor(SCRIPT).setResourceName(URL).execute()) {
+    try (com.caoccao.javet.values.reference.V8ValueArray fns = COMPILED.run(runtime)) {
       return new ScriptHelpers(fns.get(0), fns.get(1), fns.get(2), fns.get(3));
     }
   }

@@ -190,9 +190,10 @@ final class IsolateWorker implements Runnable {
       if (working) {
         terminateRequested = true;
         runtime.terminateExecution();
+        // Under the lock: a call that ended already must not leave the net set for the next.
+        inspector.forceResume();
       }
     }
-    inspector.forceResume();
   }
 
   /** Called by the pool's watchdog thread: enforces the time budget and the pause limits. */
@@ -495,9 +496,9 @@ final class IsolateWorker implements Runnable {
   }
 
   private Limit endWork() {
-    inspector.callEnded();
     synchronized (workLock) {
       working = false;
+      inspector.callEnded();
       Limit killedBy = terminatedFor;
       if (terminateRequested) {
         // A terminate that lands after the script returned would kill the next one.

@@ -352,8 +352,11 @@ final class PauseRelay {
     idleAccumNanos = 0;
   }
 
+  /** A call or budgeted dispatch begins: nothing of an earlier one's clock or nets applies. */
   void resetClock() {
     idleAccumNanos = 0;
+    forceSinceNanos = 0;
+    stuckLogged = false;
   }
 
   /**

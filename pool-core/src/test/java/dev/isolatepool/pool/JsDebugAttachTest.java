@@ -180,11 +180,16 @@ class JsDebugAttachTest {
     closedSecond.get(10, TimeUnit.SECONDS);
   }
 
-  private CompletableFuture<String> firstUnfinishedCall() {
-    for (CompletableFuture<String> call : calls) {
-      if (!call.isDone()) {
-        return call;
+  /** The paused call; the load thread may add its future just after the pause began. */
+  private CompletableFuture<String> firstUnfinishedCall() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (CompletableFuture<String> call : calls) {
+        if (!call.isDone()) {
+          return call;
+        }
       }
+      Thread.sleep(5);
     }
     throw new AssertionError("no call is paused");
   }

@@ -40,7 +40,7 @@ final class CloseCodes {
   /** The close code for a session the pool ended. */
   static int codeFor(DetachReason reason) {
     return switch (reason) {
-      case SLOW_CONSUMER -> POLICY_VIOLATION;
+      case SLOW_CONSUMER, INBOUND_FLOOD -> POLICY_VIOLATION;
       case SINK_FAILED -> INTERNAL_ERROR;
       case CLIENT_CLOSED -> NORMAL;
       default -> GOING_AWAY;

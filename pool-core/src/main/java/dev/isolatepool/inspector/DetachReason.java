@@ -17,6 +17,16 @@ public enum DetachReason {
   CLIENT_CLOSED("client_closed", false),
   /** The client read too slowly and its outbound buffer overflowed. */
   SLOW_CONSUMER("slow_consumer", true),
+  /**
+   * The client sent more messages than the pool keeps waiting for one session (V8 answers them
+   * in order; a client must not run ahead by thousands). It may reconnect.
+   */
+  INBOUND_FLOOD("inbound_flood", true),
+  /**
+   * Code run for a debugger inside a pause or a wait (an evaluation) broke the call's time budget
+   * or the heap quota: it was stopped, the call failed with that limit, the worker is recycled.
+   */
+  DEBUGGER_LIMIT("debugger_limit", true),
   /** The script stayed paused longer than the configured maximum pause time. */
   PAUSE_TIMEOUT("pause_timeout", true),
   /** The isolate was replaced after a limit was hit (heap quota, dead runtime). */

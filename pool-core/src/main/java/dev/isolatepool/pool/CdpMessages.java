@@ -5,20 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
-import java.util.Set;
 
 /** Reads the envelope of CDP requests and writes the few messages the pool itself sends. */
 final class CdpMessages {
   private static final JsonFactory JSON = new JsonFactory();
-
-  /**
-   * Methods that can end a pause (or the wait for a debugger) when they succeed. While paused,
-   * V8's pause loop must not be handed another message after one of these until the worker
-   * has seen its answer: the loop may have ended.
-   */
-  static final Set<String> PAUSE_ENDERS = Set.of("Debugger.resume", "Debugger.stepOver",
-      "Debugger.stepInto", "Debugger.stepOut", "Debugger.continueToLocation",
-      "Debugger.restartFrame", "Runtime.runIfWaitingForDebugger");
 
   /** The id and method of a request, or the reason it is not one. */
   record Envelope(long id, String method, String error) {
@@ -86,24 +76,42 @@ final class CdpMessages {
     return "{\"method\":\"Inspector.detached\",\"params\":{\"reason\":\"" + quote(reason) + "\"}}";
   }
 
+  /** An empty success answer, as V8 and Node give for commands without a result. */
+  static String emptyResult(long id) {
+    return "{\"id\":" + id + ",\"result\":{}}";
+  }
+
   static String request(long id, String method) {
     return "{\"id\":" + id + ",\"method\":\"" + method + "\"}";
   }
 
-  /** The id of a V8 response, which always starts with {@code {"id":N,}; -1 if not a response. */
+  /** Marks "no id" from {@link #responseId}: no request the pool or a client sends uses it. */
+  static final long NO_ID = Long.MIN_VALUE;
+
+  /**
+   * The id of a V8 response, which always starts with {@code {"id":N,}; {@link #NO_ID} if the
+   * message is not a response. Client ids are 0..2^31-1 (checked by {@link #parse}); the pool's
+   * own requests on client sessions use negative ids, so the two never meet.
+   */
   static long responseId(String response) {
     if (!response.startsWith("{\"id\":")) {
-      return -1;
+      return NO_ID;
     }
+    int i = 6;
+    boolean negative = i < response.length() && response.charAt(i) == '-';
+    if (negative) {
+      i++;
+    }
+    int first = i;
     long id = 0;
-    for (int i = 6; i < response.length(); i++) {
+    for (; i < response.length(); i++) {
       char c = response.charAt(i);
       if (c < '0' || c > '9') {
-        return i == 6 ? -1 : id;
+        return i == first ? NO_ID : negative ? -id : id;
       }
       id = id * 10 + (c - '0');
     }
-    return -1;
+    return NO_ID;
   }
 
   static boolean isError(String response) {

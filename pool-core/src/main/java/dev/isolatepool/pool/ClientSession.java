@@ -8,6 +8,7 @@ import dev.isolatepool.inspector.InspectorSession;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
   private volatile boolean sinkBroken;
   /** The sink holds deferred messages; set by the worker, cleared by whoever flushes. */
   private volatile boolean unflushed;
+  /** Messages of this session waiting in the worker's lane. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   ClientSession(WorkerInspector inspector, String tenantId, int contextGroupId, CdpSink sink) {
     this.inspector = inspector;
@@ -84,7 +87,31 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
       emit(CdpMessages.error(envelope.id(), code, envelope.error()));
       return;
     }
-    inspector.enqueue(this, cdpMessage, envelope.id(), envelope.method());
+    if (!inspector.enqueue(this, cdpMessage, envelope.id(), envelope.method())) {
+      // A client that sends faster than V8 answers would grow the lane without bound.
+      if (detach(DetachReason.INBOUND_FLOOD)) {
+        inspector.sessionCut(this);
+      }
+    }
+  }
+
+  /** Any thread: takes a lane slot, unless {@code max} messages of this session wait already. */
+  boolean reserveLaneSlot(int max) {
+    if (queued.incrementAndGet() > max) {
+      queued.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Worker thread: one of this session's messages left the lane. */
+  void releaseLaneSlot() {
+    queued.decrementAndGet();
+  }
+
+  /** Worker thread: an answer the pool gives itself, in lane order. */
+  void answer(String response) {
+    emit(response);
   }
 
   @Override
@@ -108,7 +135,7 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
     }
     sinkClosed = true;
     if (reason != DetachReason.CLIENT_CLOSED && reason != DetachReason.SLOW_CONSUMER
-        && reason != DetachReason.SINK_FAILED) {
+        && reason != DetachReason.SINK_FAILED && reason != DetachReason.INBOUND_FLOOD) {
       offer(CdpMessages.detached(reason.cdpReason()), false);
     }
     try {
@@ -193,8 +220,12 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
 
   @Override
   public void receiveResponse(String message) {
-    if (inspector.isEnder(this)) {
-      inspector.enderAnswered(this, CdpMessages.responseId(message), CdpMessages.isError(message));
+    long id = CdpMessages.responseId(message);
+    if (id < 0 && id != CdpMessages.NO_ID) {
+      // The pool's own request on this session (a marker, a disable after close): not the
+      // client's business. Only the worker thread dispatches client sessions' queues.
+      inspector.poolResponse(id);
+      return;
     }
     emit(message);
   }
@@ -206,7 +237,7 @@ final class ClientSession implements InspectorSession, IV8InspectorListener {
 
   @Override
   public void runIfWaitingForDebugger(int contextGroupId) {
-    inspector.waitReleased();
+    // The control and releaser sessions observe the release; clients' own command is the pool's.
   }
 
   @Override

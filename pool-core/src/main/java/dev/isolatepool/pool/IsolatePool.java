@@ -46,6 +46,7 @@ public final class IsolatePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IsolatePool.class);
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final long WATCHDOG_TICK_MILLIS = 10;
+  private static final long WORKER_EXIT_WAIT_MILLIS = 20_000;
   /** How many unpinned leases, oldest by the cache's access order, make-room compares. */
   static final int VICTIM_CANDIDATES = 8;
 
@@ -614,10 +615,22 @@ public final class IsolatePool implements AutoCloseable {
     joinWorkerThreads();
   }
 
+  /**
+   * Waits for every worker thread. A forced teardown frees a paused worker within a few
+   * watchdog ticks; one that still has not ended after {@link #WORKER_EXIT_WAIT_MILLIS} plus the
+   * grace period is reported with its state, and close() returns without it.
+   */
   private boolean joinWorkerThreads() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WORKER_EXIT_WAIT_MILLIS)
+        + config.shutdownGracePeriod().toNanos();
     for (IsolateWorker w : new ArrayList<>(workers)) {
       try {
-        w.thread.join();
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        w.thread.join(Math.max(1, left));
+        if (w.thread.isAlive()) {
+          LOG.error("worker {} did not end within {} ms of close(): state {}, {}",
+              w.contextGroupId, WORKER_EXIT_WAIT_MILLIS, w.state(), w.inspector.relay.describe());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;

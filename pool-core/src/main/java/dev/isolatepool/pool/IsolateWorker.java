@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * One platform thread that owns one V8 runtime from creation to close.
  *
  * <p><b>Thread contract.</b> Every call into the runtime is made on {@link #thread}, except the
- * cross-thread calls JAVET_NOTES.md allows ({@code terminateExecution}), which other threads make
- * only under {@link #workLock} while a task is running, so they never race a reset or a close.
+ * cross-thread calls docs/architecture.md lists: {@code terminateExecution}, which other threads
+ * make only under {@link #workLock} while a task is running, so they never race a reset or a
+ * close, and the relay threads' posts on the pool's own inspector sessions ({@link PauseRelay}).
  * Other threads talk to the worker by queueing: tenant tasks go to a bounded JCTools MPSC mailbox
  * (a full mailbox rejects the call), internal operations (teardown, session open and close) to an
  * unbounded control queue, and CDP messages to the inspector's lane. The thread parks when all
@@ -87,6 +88,8 @@ final class IsolateWorker implements Runnable {
   private Limit terminatedFor;
   private boolean terminateRequested;
   private long reterminations;
+  /** A limit broke inside a debugger loop this call: the isolate is recreated after it. */
+  private volatile boolean debuggerLimitHit;
 
   IsolateWorker(IsolatePool pool, PoolConfig config, int contextGroupId) {
     this.pool = pool;
@@ -187,13 +190,15 @@ final class IsolateWorker implements Runnable {
       if (working) {
         terminateRequested = true;
         runtime.terminateExecution();
+        // Under the lock: a call that ended already must not leave the net set for the next.
+        inspector.forceResume();
       }
     }
-    inspector.forceResume();
   }
 
   /** Called by the pool's watchdog thread: enforces the time budget and the pause limits. */
   void watchdogTick(long now) {
+    boolean limitInLoop = false;
     synchronized (workLock) {
       if (working) {
         long ran = now - workStartNanos - inspector.pausedNanos(now);
@@ -208,8 +213,26 @@ final class IsolateWorker implements Runnable {
           }
           // Every tick while the same call runs: a terminate must never be lost.
           runtime.terminateExecution();
+          if (inspector.inLoop() && !debuggerLimitHit) {
+            // The time went into code a debugger runs inside a pause or wait (only idle time
+            // in a loop is excluded from the budget): stop it, free the pause, recycle.
+            debuggerLimitHit = true;
+            limitInLoop = true;
+          }
         }
       }
+    }
+    if (inspector.forced() && !inspector.inLoop()) {
+      synchronized (workLock) {
+        if (working) {
+          // A terminate that landed inside a debugger evaluation was swallowed by it.
+          runtime.terminateExecution();
+        }
+      }
+    }
+    if (limitInLoop) {
+      inspector.detachClients(DetachReason.DEBUGGER_LIMIT); // outside workLock: sinks run here
+      inspector.forceResume();
     }
     inspector.watchdogTick(now);
   }
@@ -217,9 +240,12 @@ final class IsolateWorker implements Runnable {
   /** Called by the inspector (worker thread, inside the pause loop) when the pause limit passes. */
   void terminateForPauseLimit() {
     synchronized (workLock) {
-      if (working && !terminateRequested) {
+      if (working) {
+        // Even if another limit asked first: that terminate may have landed inside the pause.
         terminateRequested = true;
-        terminatedFor = Limit.PAUSE_TIME;
+        if (terminatedFor == null) {
+          terminatedFor = Limit.PAUSE_TIME;
+        }
         runtime.terminateExecution();
       }
     }
@@ -311,7 +337,7 @@ final class IsolateWorker implements Runnable {
   /** Flushes what relays left in Javet's queues (on this thread), then lets the lock go. */
   private void releaseV8Lock() {
     if (v8Lock != null) {
-      inspector.flushNativeQueues();
+      inspector.flushNativeQueues(true);
       try {
         v8Lock.close();
       } catch (JavetException e) {
@@ -369,9 +395,19 @@ final class IsolateWorker implements Runnable {
     } catch (Throwable t) {
       failure = t;
     }
+    boolean forced = inspector.forced(); // read before endWork clears it
     Limit killedBy = endWork();
     long ran = System.nanoTime() - start;
     config.metrics().runTime(ran);
+    if (failure == null && (killedBy != null || heapLimitHitInWork)) {
+      // The limit stopped code a debugger ran (V8's evaluation swallows the termination), so
+      // the call itself returned: it still failed with that limit.
+      failure = new PoolException("call of tenant '" + l.tenantId + "' hit a limit");
+    }
+    if (failure == null && forced) {
+      failure = new WorkerRetiredException("call of tenant '" + l.tenantId
+          + "' was taken out of its pause because its worker is being torn down");
+    }
     if (killedBy != null || failure != null) {
       failure = translate(failure, killedBy, l, ran);
     }
@@ -396,7 +432,7 @@ final class IsolateWorker implements Runnable {
    * runtime only shows as a failed call, so the JNI check is made only then.
    */
   private void afterWork(Lease l, boolean failed) {
-    if (nearHeapLimitHit || (failed && runtime.isDead())) {
+    if (nearHeapLimitHit || debuggerLimitHit || (failed && runtime.isDead())) {
       pool.leaseBroken(l, DetachReason.TARGET_RECREATED, false);
     }
     if (state.get() == WorkerState.RUNNING) {
@@ -462,6 +498,7 @@ final class IsolateWorker implements Runnable {
   private Limit endWork() {
     synchronized (workLock) {
       working = false;
+      inspector.callEnded();
       Limit killedBy = terminatedFor;
       if (terminateRequested) {
         // A terminate that lands after the script returned would kill the next one.
@@ -560,6 +597,11 @@ final class IsolateWorker implements Runnable {
   void deploy(String url, String source, boolean waitForDebugger) throws JavetException {
     if (waitForDebugger) {
       inspector.waitForDebugger();
+      if (inspector.forced()) {
+        // Released by a safety net (teardown, a limit), not by a client or the timeout.
+        throw new WorkerRetiredException("the deploy of " + url + " was released from its wait "
+            + "for a debugger because its worker is being torn down or hit a limit");
+      }
     }
     runScript(withBreak(source), source, url).close();
   }
@@ -662,6 +704,7 @@ final class IsolateWorker implements Runnable {
         .nextDouble());
     leasesOnIsolate = 0;
     nearHeapLimitHit = false;
+    debuggerLimitHit = false;
     nearHeapCallbackOnIsolate = false; // a new isolate has an empty list
     registerNearHeapLimitCallback();
   }
@@ -719,11 +762,16 @@ final class IsolateWorker implements Runnable {
         runtime.terminateExecution();
       }
     }
+    // An evaluation a debugger runs in a pause or wait: the pause must end for the call to end.
+    // Only Java here (inside V8's GC); a relay thread posts the resume.
+    if (inspector.inLoop()) {
+      inspector.forceResume();
+    }
     return current + HEAP_HEADROOM_BYTES;
   }
 
   /**
-   * The one teardown routine (DESIGN.md): retiring; nothing runs (we are between tasks, and a
+   * The one teardown routine (docs/architecture.md): retiring; nothing runs (we are between tasks, and a
    * forced teardown has terminated the script and left the pause loop); tell and close every
    * session; only then reset or close the runtime; verify nothing is left.
    */
@@ -814,6 +862,9 @@ final class IsolateWorker implements Runnable {
   private String recreateReason() {
     if (nearHeapLimitHit) {
       return "heap_limit";
+    }
+    if (debuggerLimitHit) {
+      return "debugger_limit"; // V8 was terminated inside its pause loop: start afresh
     }
     if (runtime.isDead()) {
       return "dead";

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,25 +23,11 @@ import org.slf4j.LoggerFactory;
  * The inspector side of one worker: its client sessions, an internal control session, and the
  * lane that carries inbound CDP messages to V8.
  *
- * <p><b>Why a lane and a relay.</b> While a script is paused the worker thread sits in V8's pause
- * loop and does not read its queues; Javet's {@code sendRequest} only enqueues natively while that
- * loop runs, but takes the V8 lock and dispatches on the calling thread when it doesn't. So a
- * message may be handed to V8 from another thread only while the loop is known to run. This
- * class tracks that with {@link #pauseState}:
- * <ul>
- *   <li>{@code RUNNING}: no pause loop. The worker thread drains the lane itself.
- *   <li>{@code PENDING}: V8 announced {@code Debugger.paused} (on the worker thread, just before it
- *       enters the loop). A relay thread posts a probe on the control session; it is dispatched
- *       by the loop, on the worker thread, which proves the loop runs.
- *   <li>{@code OPEN}: the loop runs and nothing that could end it has been sent. One relay job at
- *       a time moves lane messages into V8's queue; the loop dispatches them on the worker thread.
- *   <li>{@code ENDING}: a message that may end the pause (resume, step, ...) was handed over; the
- *       lane holds everything else until the worker sees its answer (an error reopens the lane)
- *       or {@code Debugger.resumed} (the worker drains the lane again).
- * </ul>
- * Only the probe is posted without proof that the loop runs; if it loses that race the relay
- * thread waits for the V8 lock and finds nothing left to dispatch but the probe itself, which is
- * a no-op on the control session.
+ * <p><b>The lane</b> is a single-consumer queue, and its one consumer is the worker thread: in its
+ * main loop between tasks ({@link #drainLane}), or inside a V8 pause or wait loop through
+ * {@link PauseRelay}, which decides from V8's own notifications when a message may be handed over.
+ * Each session may have at most {@value #MAX_QUEUED_PER_SESSION} messages waiting; a client that
+ * sends more is detached with {@link DetachReason#INBOUND_FLOOD}.
  *
  * <p><b>The control session's debugger</b> is enabled only once some client enables its own
  * (V8 pauses only then), never for clients that just evaluate: an enabled debugger makes V8
@@ -54,21 +39,16 @@ import org.slf4j.LoggerFactory;
  * V8 busy; so a transport wakes once per burst, not once per answer.
  *
  * <p>Sessions are created on the worker thread, either in its main loop or, while paused, from a
- * callback inside the pause loop (adding a session there is safe; removing one is not, because
- * Javet's dispatch loop holds raw session pointers). Native sessions are therefore closed only in
- * the worker's main loop, outside any V8 call.
+ * callback inside the loop (adding a session there is safe; removing one is not, because Javet's
+ * dispatch loop holds raw session pointers). Native sessions are therefore closed only in the
+ * worker's main loop, outside any V8 call.
  */
 final class WorkerInspector {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerInspector.class);
-  static final int RUNNING = 0;
-  static final int PENDING = 1;
-  static final int OPEN = 2;
-  static final int ENDING = 3;
+  static final int MAX_QUEUED_PER_SESSION = 4096;
   private static final int LANE_BATCH = 64;
   private static final int PUMPS_AFTER_HEAP_PROFILER = 16;
-  private static final long NUDGE_RETRY_NANOS = 20_000_000;
-  private static final long STUCK_SEND_NANOS = 100_000_000;
-  private static final long FLUSH_WAIT_NANOS = 2_000_000;
+  private static final long RELAY_EXIT_WAIT_NANOS = 10_000_000_000L;
   /**
    * Lane messages whose output is flushed together. Flushing once per whole batch (64) halves
    * the transport's wake-ups again but leaves a pipelining client idle until the batch ends;
@@ -77,25 +57,15 @@ final class WorkerInspector {
   private static final int FLUSH_OUTPUT_EVERY = 4;
   /** A lane batch that keeps V8 busy longer than this gets its deferred output flushed. */
   private static final long DEFERRED_OUTPUT_NANOS = 2_000_000;
-  /** Control-session ids live far above client ids so the two never meet in logs. */
-  private static final long CONTROL_ID_BASE = 1_000_000_000L;
 
   private final IsolateWorker worker;
   private final PoolConfig config;
-  private final Executor relay;
+  final PauseRelay relay;
   private final MpscUnboundedArrayQueue<LaneItem> lane = new MpscUnboundedArrayQueue<>(64);
   private final MpscUnboundedArrayQueue<Runnable> inLoopOps = new MpscUnboundedArrayQueue<>(16);
-  private final AtomicInteger pauseState = new AtomicInteger(RUNNING);
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicLong controlIds = new AtomicLong(CONTROL_ID_BASE);
   private final Map<String, ClientSession> clients = new ConcurrentHashMap<>();
   private final AtomicInteger reserved = new AtomicInteger();
-  /** Threads inside Javet's sendRequest for this runtime: they may be waiting for its lock. */
-  private final AtomicInteger inSend = new AtomicInteger();
-  /** Counts relay sends; the worker flushes Javet's queues before unlocking if it moved. */
-  private final AtomicLong relayEpoch = new AtomicLong();
-  private long flushedEpoch;
-  private volatile long sendStartedNanos;
+  private long flushedPosts;
   /** A HeapProfiler message was queued: its work may be on V8's task queue behind others. */
   private volatile boolean heapProfilerWork;
   /** When the current lane batch began, or 0 outside one (written by the worker). */
@@ -105,36 +75,44 @@ final class WorkerInspector {
   private volatile V8Inspector control;
   private volatile V8Inspector releaser;
   private boolean controlDebuggerEnabled;
-
-  // The one message in flight that may end the pause.
-  private volatile Object enderOwner;
-  private volatile long enderId = -1;
-  private volatile boolean enderIsRelease;
-
-  // Pause clock (the call's time budget excludes paused time).
-  private volatile long pauseStartedNanos;
-  private volatile long lastNudgeNanos;
-  private volatile long pausedAccumNanos;
-  private volatile boolean pauseLimitFired;
-  private volatile boolean waitingForDebugger;
-  private volatile long waitDeadlineNanos;
-  private volatile boolean waitReleased;
+  /** Releasers of earlier waits in this lease (worker thread only). */
+  private final List<V8Inspector> spentReleasers = new ArrayList<>();
   /** A client asked to pause while nothing ran: the next task starts with a break. */
   private volatile boolean breakOnNextTask;
+  /** The wait was released by a client (break on start), not by the timeout or a safety net. */
+  private volatile boolean releasedByClient;
   private volatile boolean releaseSent;
 
-  WorkerInspector(IsolateWorker worker, PoolConfig config, Executor relay) {
+  WorkerInspector(IsolateWorker worker, PoolConfig config, Executor relayExecutor) {
     this.worker = worker;
     this.config = config;
-    this.relay = relay;
+    this.relay = new PauseRelay(this, worker, relayExecutor);
   }
 
-  /** One message waiting for V8: a client's, or the pool's own on the control or releaser session. */
-  private record LaneItem(ClientSession client, boolean onReleaser, String message, long id,
-      boolean ender, boolean pause, boolean enablesDebugger, boolean afterClose) {}
+  /** What the worker does with a lane item. */
+  enum Kind {
+    /** Hand the message to V8 on its session. */
+    V8,
+    /** Answer {} without V8 (commands of Node domains V8 lacks). */
+    ANSWER_EMPTY,
+    /** {@code Runtime.runIfWaitingForDebugger}: answer {}, and release a wait if one waits. */
+    RUN_IF_WAITING
+  }
+
+  /** One message waiting for V8: a client's, or the pool's own on the control session. */
+  private record LaneItem(ClientSession client, String message, long id, Kind kind,
+      boolean pause, boolean enablesDebugger, boolean afterClose) {}
 
   int sessionCount() {
     return clients.size();
+  }
+
+  V8Inspector control() {
+    return control;
+  }
+
+  V8Inspector releaser() {
+    return releaser;
   }
 
   // ---------------------------------------------------------------- any thread
@@ -155,45 +133,50 @@ final class WorkerInspector {
         attach(lease, session, opened);
       }
     };
-    // Whichever comes first: the main loop, or a callback inside the pause loop.
+    // Whichever comes first: the main loop, or a callback inside a pause loop.
     inLoopOps.offer(attach);
     worker.post(attach);
-    if (pauseState.get() != RUNNING) {
-      nudge();
-    }
+    relay.workAdded();
     return opened;
   }
 
-  /** Queues a validated client message for V8 (any thread, never blocks). */
-  void enqueue(ClientSession client, String message, long id, String method) {
+  /**
+   * Queues a validated client message for the worker (any thread, never blocks). Returns false
+   * if the session already has {@value #MAX_QUEUED_PER_SESSION} messages waiting.
+   */
+  boolean enqueue(ClientSession client, String message, long id, String method) {
+    if (!client.reserveLaneSlot(MAX_QUEUED_PER_SESSION)) {
+      return false;
+    }
+    Kind kind = switch (method) {
+      case "NodeWorker.enable", "NodeWorker.disable" -> Kind.ANSWER_EMPTY;
+      case "Runtime.runIfWaitingForDebugger" -> Kind.RUN_IF_WAITING;
+      default -> Kind.V8;
+    };
     if (method.startsWith("HeapProfiler.")) {
       heapProfilerWork = true; // set before the offer: the batch that takes it sees it
     }
-    lane.offer(new LaneItem(client, false, message, id, CdpMessages.PAUSE_ENDERS.contains(method),
-        "Debugger.pause".equals(method), "Debugger.enable".equals(method), false));
-    if (pauseState.get() == OPEN) {
-      scheduleDrain();
-    } else {
-      worker.wake();
-    }
+    lane.offer(new LaneItem(client, message, id, kind, "Debugger.pause".equals(method),
+        "Debugger.enable".equals(method), false));
+    relay.workAdded();
+    return true;
   }
 
   /** Client side close: the native session is closed in the worker's main loop. */
   void closeFromClient(ClientSession session) {
     worker.post(() -> closeNative(session));
-    if (pauseState.get() != RUNNING) {
+    if (relay.inLoop()) {
       // Its native session can only close after the pause; until then its breakpoints would
       // stop the script again. Disabling its debugger agent removes them now.
-      long id = controlIds.incrementAndGet();
-      lane.offer(new LaneItem(session, false, CdpMessages.request(id, "Debugger.disable"), id,
-          false, false, false, true));
+      lane.offer(new LaneItem(session, CdpMessages.request(relay.nextPoolId(), "Debugger.disable"),
+          -1, Kind.V8, false, false, true));
       if (openClients() == 0) {
-        sendControl("Debugger.resume", true); // nobody is left to resume the script
-      } else {
-        afterPoolItem();
+        // Nobody is left to resume the script (after the disable, in lane order).
+        lane.offer(new LaneItem(null, CdpMessages.request(relay.nextPoolId(), "Debugger.resume"),
+            -1, Kind.V8, false, false, false));
       }
+      relay.workAdded();
     }
-    worker.wake();
   }
 
   /** A sink's flush threw (any pool thread): the worker ends the session and closes it. */
@@ -204,171 +187,81 @@ final class WorkerInspector {
     });
   }
 
-  /** A sink refused a message or threw: the session has ended; close it natively later. */
+  /** A sink refused a message or threw, or a client flooded its lane: close it natively later. */
   void sessionCut(ClientSession session) {
     worker.post(() -> closeNative(session));
   }
 
   /** Gets a paused or waiting script moving again, for a forced teardown (any thread). */
   void forceResume() {
-    if (pauseState.get() == RUNNING) {
-      return;
-    }
-    if (waitingForDebugger) {
-      sendRelease();
+    relay.forceOut();
+  }
+
+  /** A response to a pool request on a client session; acted on only on the worker thread. */
+  void poolResponse(long id) {
+    if (Thread.currentThread() == worker.thread) {
+      relay.poolResponse(id);
     } else {
-      sendControl("Debugger.resume", true);
+      LOG.warn("worker {}: a client session was dispatched off the worker thread",
+          worker.contextGroupId);
+    }
+  }
+
+  /** Detaches every client for {@code reason} now (any thread); natives close on the worker. */
+  void detachClients(DetachReason reason) {
+    for (ClientSession client : clients.values()) {
+      if (client.detach(reason)) {
+        worker.post(() -> closeNative(client));
+      }
     }
   }
 
   long pausedNanos(long now) {
-    long started = pauseStartedNanos;
-    return pausedAccumNanos + (started == 0 ? 0 : Math.max(0, now - started));
+    return relay.idleNanos(now);
   }
 
-  /** Watchdog thread: the pause limit and the wait-for-debugger timeout. */
+  boolean inLoop() {
+    return relay.inLoop();
+  }
+
+  /** Whether a safety net told the current call to leave its pause or wait. */
+  boolean forced() {
+    return relay.forced();
+  }
+
+  boolean hasPendingWork() {
+    return !lane.isEmpty() || !inLoopOps.isEmpty();
+  }
+
+  /** Watchdog thread: deferred output, the pause limit, the wait timeout, the relay's nets. */
   void watchdogTick(long now) {
     long batch = batchStartedNanos;
     if (batch != 0 && now - batch > DEFERRED_OUTPUT_NANOS) {
       flushDeferredOutput(); // one message of the batch keeps V8 busy: earlier answers go now
     }
-    long started = pauseStartedNanos;
-    if (started == 0) {
-      return;
+    relay.watchdogTick(now);
+    if (relay.waiting() && !releaseSent && now > waitDeadlineNanos) {
+      releaseSent = true;
+      relay.releaseWait();
     }
-    long sending = sendStartedNanos;
-    if (pauseState.get() == OPEN && sending != 0 && now - sending > STUCK_SEND_NANOS
-        && draining.compareAndSet(true, false)) {
-      // A relay job is stuck in Javet waiting for the V8 lock: its message was posted before it
-      // blocked, so another job can carry on with the lane in order.
-      scheduleDrain();
-    }
-    if (pauseState.get() == PENDING && now - lastNudgeNanos > NUDGE_RETRY_NANOS) {
-      // The probe lost its race (posted before the loop ran) and was answered off the worker
-      // thread, or is still waiting: ask again until the loop itself answers.
-      nudge();
-    }
-    if (waitingForDebugger) {
-      if (now > waitDeadlineNanos && !releaseSent) {
-        sendRelease();
-      }
-      return;
-    }
-    if (!pauseLimitFired && now - started > config.maxPauseTime().toNanos()) {
+    long paused = relay.pausedSinceNanos();
+    if (paused != 0 && !pauseLimitFired && now - paused > config.maxPauseTime().toNanos()) {
       pauseLimitFired = true;
       config.metrics().limitExceeded(Limit.PAUSE_TIME);
       worker.terminateForPauseLimit();
-      for (ClientSession client : clients.values()) {
-        if (client.detach(DetachReason.PAUSE_TIMEOUT)) {
-          worker.post(() -> closeNative(client));
-        }
-      }
-      sendControl("Debugger.resume", true);
+      detachClients(DetachReason.PAUSE_TIMEOUT);
+      relay.forceOut();
     }
   }
 
-  private void sendRelease() {
+  private volatile long waitDeadlineNanos;
+  private volatile boolean pauseLimitFired;
+
+  /** Relay or worker: the wait's release was posted (by a client's command, or a net). */
+  void markReleaseSent(boolean byClient) {
     releaseSent = true;
-    lane.offer(new LaneItem(null, true, CdpMessages.request(controlIds.incrementAndGet(),
-        "Runtime.runIfWaitingForDebugger"), -1, true, false, false, false));
-    afterPoolItem();
-  }
-
-  private void sendControl(String method, boolean ender) {
-    long id = controlIds.incrementAndGet();
-    lane.offer(new LaneItem(null, false, CdpMessages.request(id, method), id, ender, false,
-        false, false));
-    afterPoolItem();
-  }
-
-  private void afterPoolItem() {
-    if (pauseState.get() == OPEN) {
-      scheduleDrain();
-    } else {
-      worker.wake();
-    }
-  }
-
-  /** Asks for a callback inside the pause loop by posting a no-op on the control session. */
-  private void nudge() {
-    lastNudgeNanos = System.nanoTime();
-    relay.execute(() -> {
-      V8Inspector c = control;
-      if (c != null && pauseState.get() != RUNNING) {
-        send(c, CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.probe"));
-      }
-    });
-  }
-
-  private void scheduleDrain() {
-    if (draining.compareAndSet(false, true)) {
-      relay.execute(this::drainWhilePaused);
-    }
-  }
-
-  /** Relay job: hands lane messages to the running pause loop, one ender at most. */
-  private void drainWhilePaused() {
-    try {
-      while (pauseState.get() == OPEN) {
-        LaneItem item = lane.poll();
-        if (item == null) {
-          break;
-        }
-        V8Inspector target = targetOf(item);
-        if (target == null) {
-          continue;
-        }
-        LOG.debug("worker {}: relaying {}", worker.contextGroupId, item.message());
-        if (item.ender()) {
-          enderOwner = item.client() == null ? this : item.client();
-          enderId = item.id();
-          enderIsRelease = item.onReleaser()
-              || item.message().contains("\"Runtime.runIfWaitingForDebugger\"");
-          pauseState.set(ENDING);
-          // The loop may end on this very message before Javet checks whether it runs; then
-          // this thread waits for the V8 lock until the call returns. Give up the lane first.
-          draining.set(false);
-          send(target, item.message());
-          return;
-        }
-        send(target, item.message());
-      }
-    } finally {
-      draining.compareAndSet(true, false);
-    }
-    if (pauseState.get() == OPEN && !lane.isEmpty()) {
-      scheduleDrain();
-    }
-  }
-
-  private V8Inspector targetOf(LaneItem item) {
-    if (item.client() != null) {
-      return item.client().isOpen() || item.afterClose() ? item.client().v8 : null;
-    }
-    return item.onReleaser() ? releaser : control;
-  }
-
-  private void send(V8Inspector target, String message) {
-    if (Thread.currentThread() == worker.thread) {
-      sendQuietly(target, message); // the worker never waits for its own lock
-      return;
-    }
-    relayEpoch.incrementAndGet();
-    inSend.incrementAndGet();
-    sendStartedNanos = System.nanoTime();
-    try {
-      sendQuietly(target, message);
-    } finally {
-      sendStartedNanos = 0;
-      inSend.decrementAndGet();
-    }
-  }
-
-  private static void sendQuietly(V8Inspector target, String message) {
-    try {
-      target.sendRequest(message);
-    } catch (Throwable t) {
-      LOG.warn("sendRequest failed", t);
+    if (byClient) {
+      releasedByClient = true;
     }
   }
 
@@ -382,16 +275,24 @@ final class WorkerInspector {
     return n;
   }
 
+  static void sendQuietly(V8Inspector target, String message) {
+    try {
+      target.sendRequest(message);
+    } catch (Throwable t) {
+      LOG.warn("sendRequest failed", t);
+    }
+  }
+
   // ---------------------------------------------------------------- worker thread
 
   /** Whether the worker thread has lane messages to dispatch itself. */
   boolean hasLaneWork() {
-    return pauseState.get() == RUNNING && !lane.isEmpty();
+    return !relay.inLoop() && !lane.isEmpty();
   }
 
   /** Main loop: dispatches queued messages on this thread. Returns whether it did any work. */
   boolean drainLane() {
-    if (pauseState.get() != RUNNING || lane.isEmpty()) {
+    if (relay.inLoop() || (lane.isEmpty() && !nativeLeftovers())) {
       return false;
     }
     worker.dispatchBudgeted(this::dispatchBatch); // one budget for the batch, not per message
@@ -401,15 +302,109 @@ final class WorkerInspector {
   private void dispatchBatch() {
     batchStartedNanos = System.nanoTime();
     try {
-      dispatchLaneItems();
-      // V8's inspector defers some answers (heap snapshots, collectGarbage, allocation-tracking
-      // updates) to the platform's task queue, which nothing else pumps while the isolate idles.
-      boolean profiler = heapProfilerWork;
-      heapProfilerWork = false;
-      pumpPlatformTasks(profiler ? PUMPS_AFTER_HEAP_PROFILER : 1);
+      flushNativeQueues(); // what a loop left in Javet's queues is older than the lane
+      for (int i = 0; i < LANE_BATCH && !relay.inLoop(); i++) {
+        if (worker.terminationRequested()) {
+          // One message used up the batch's budget: the rest get a budget of their own in the
+          // next batch, instead of being terminated one after another (and with them the pool's
+          // own JS, such as the command-line API guard).
+          break;
+        }
+        LaneItem item = lane.poll();
+        if (item == null) {
+          break;
+        }
+        if (i > 0 && i % FLUSH_OUTPUT_EVERY == 0) {
+          flushDeferredOutput(); // keeps a pipelining client busy while the batch goes on
+        }
+        V8Inspector target = take(item);
+        if (target != null) {
+          sendQuietly(target, item.message());
+          if (item.pause() && !relay.inLoop()) {
+            // V8 acknowledges a pause on an idle isolate but does not pause the next script
+            // (measured with Javet 5.0.6); it keeps the request and honours it after the next
+            // debugger event instead. The pool drops V8's request and breaks at the start of
+            // the next task itself, once. Only the agent that took the request can drop it.
+            target.cancelPauseOnNextStatement();
+            breakOnNextTask = true;
+          }
+        }
+      }
+      if (!relay.inLoop()) {
+        // V8's inspector defers some answers (heap snapshots, collectGarbage, allocation-tracking
+        // updates) to the platform's task queue, which nothing else pumps while the isolate idles.
+        boolean profiler = heapProfilerWork;
+        heapProfilerWork = false;
+        pumpPlatformTasks(profiler ? PUMPS_AFTER_HEAP_PROFILER : 1);
+      }
     } finally {
       batchStartedNanos = 0;
       flushDeferredOutput();
+    }
+  }
+
+  /**
+   * Worker thread, inside a loop (called by {@link PauseRelay}): hands the next lane message to
+   * V8, with a marker request right behind it on the same session, whose answer says the
+   * message's dispatch returned. Returns false if the lane had nothing for V8.
+   */
+  boolean postNextFromLoop(long markerId) {
+    LaneItem item;
+    while ((item = lane.poll()) != null) {
+      V8Inspector target = take(item);
+      if (target != null) {
+        postFromLoop(target, item.message());
+        postFromLoop(target, CdpMessages.request(markerId, "IsolatePool.marker"));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Worker thread, inside a loop: V8's loop runs for this whole pass, so this only enqueues. */
+  void postFromLoop(V8Inspector target, String message) {
+    if (target != null) {
+      relay.relayPosts.incrementAndGet(); // what the loop leaves behind is flushed after it
+      sendQuietly(target, message);
+    }
+  }
+
+  /**
+   * Takes an item off the lane: answers it here if the pool does, else returns the session to
+   * hand it to (null if that session is gone). Worker thread.
+   */
+  private V8Inspector take(LaneItem item) {
+    ClientSession client = item.client();
+    if (client != null && !item.afterClose()) {
+      client.releaseLaneSlot();
+    }
+    switch (item.kind()) {
+      case ANSWER_EMPTY -> {
+        client.answer(CdpMessages.emptyResult(item.id()));
+        return null;
+      }
+      case RUN_IF_WAITING -> {
+        // Node's behaviour: {} in every state; it releases a wait only if one waits.
+        if (relay.waiting() && !releaseSent && releaser != null) {
+          markReleaseSent(true);
+          postFromLoop(releaser, CdpMessages.request(relay.nextPoolId(),
+              "Runtime.runIfWaitingForDebugger"));
+        }
+        client.answer(CdpMessages.emptyResult(item.id()));
+        return null;
+      }
+      default -> {
+        if (client == null) {
+          return control;
+        }
+        if (!client.isOpen() && !item.afterClose()) {
+          return null;
+        }
+        if (item.enablesDebugger()) {
+          enableControlDebugger(); // first, so the control session sees every pause
+        }
+        return client.v8;
+      }
     }
   }
 
@@ -420,70 +415,44 @@ final class WorkerInspector {
    * be gained by holding it).
    */
   boolean defersOutput() {
-    return batchStartedNanos != 0 && pauseState.get() == RUNNING
+    return batchStartedNanos != 0 && !relay.inLoop()
         && Thread.currentThread() == worker.thread && !lane.isEmpty();
   }
 
   /** Hands every session's deferred output to its transport. Any pool thread. */
-  private void flushDeferredOutput() {
+  void flushDeferredOutput() {
     for (ClientSession client : clients.values()) {
       client.flushSink();
     }
   }
 
-  private void dispatchLaneItems() {
-    for (int i = 0; i < LANE_BATCH && pauseState.get() == RUNNING; i++) {
-      if (worker.terminationRequested()) {
-        // One message used up the batch's budget: the rest get a budget of their own in the
-        // next batch, instead of being terminated one after another (and with them the pool's
-        // own JS, such as the command-line API guard).
-        break;
-      }
-      LaneItem item = lane.poll();
-      if (item == null) {
-        break;
-      }
-      if (i > 0 && i % FLUSH_OUTPUT_EVERY == 0) {
-        flushDeferredOutput(); // keeps a pipelining client busy while the batch goes on
-      }
-      V8Inspector target = targetOf(item);
-      if (target != null) {
-        if (item.enablesDebugger()) {
-          enableControlDebugger(); // first, so the control session sees every pause
-        }
-        send(target, item.message());
-        if (item.pause() && pauseState.get() == RUNNING) {
-          // V8 acknowledges a pause on an idle isolate but does not pause the next script
-          // (measured with Javet 5.0.6); it keeps the request and honours it after the next
-          // debugger event instead. The pool drops V8's request and breaks at the start of
-          // the next task itself, once. Only the agent that took the request can drop it.
-          target.cancelPauseOnNextStatement();
-          breakOnNextTask = true;
-        }
-      }
-    }
+  private boolean nativeLeftovers() {
+    return relay.relayPosts.get() != flushedPosts;
   }
 
   /**
-   * Worker thread, holding the V8 lock, about to release it: dispatches on this thread whatever
-   * relays left in Javet's native queues (a message posted just as a pause loop ended stays
-   * there), so a relay that then takes the lock finds nothing to dispatch.
+   * Worker thread, holding the V8 lock, outside any loop: dispatches on this thread whatever is
+   * left in Javet's native queues (a message posted in a loop's last pass, a probe that lost its
+   * race with a loop's end), so a relay thread that takes the lock later finds only its own
+   * no-op probe. Called before the lane is drained and before the worker lets go of the lock.
    */
   void flushNativeQueues() {
+    flushNativeQueues(false);
+  }
+
+  /**
+   * Like {@link #flushNativeQueues()}; {@code beforeUnlock} also flushes while a relay thread is
+   * inside Javet's sendRequest (it may have posted and now waits for the lock we are about to
+   * let go of).
+   */
+  void flushNativeQueues(boolean beforeUnlock) {
     V8Inspector c = control;
-    if (c == null || (relayEpoch.get() == flushedEpoch && inSend.get() == 0)) {
+    if (c == null || relay.inLoop()
+        || !(nativeLeftovers() || (beforeUnlock && relay.relayThreadsInSend() > 0))) {
       return;
     }
-    long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
-    do {
-      flushedEpoch = relayEpoch.get();
-      sendQuietly(c, CdpMessages.request(controlIds.incrementAndGet(), "IsolatePool.flush"));
-      if (inSend.get() == 0) {
-        return;
-      }
-      // A relay is between its check and its post, or waiting for the lock we hold.
-      Thread.onSpinWait();
-    } while (System.nanoTime() < deadline);
+    flushedPosts = relay.relayPosts.get();
+    sendQuietly(c, CdpMessages.request(relay.nextPoolId(), "IsolatePool.flush"));
   }
 
   /**
@@ -499,7 +468,12 @@ final class WorkerInspector {
   }
 
   void resetPauseClock() {
-    pausedAccumNanos = 0;
+    relay.resetClock();
+  }
+
+  /** The call ended: a safety net fired for it is done. */
+  void callEnded() {
+    relay.callEnded();
   }
 
   private void attach(Lease lease, ClientSession session,
@@ -516,7 +490,7 @@ final class WorkerInspector {
       session.v8 = newInspector("tenant:" + lease.tenantId);
       session.v8.addListeners(session);
       clients.put(session.id(), session);
-      if (waitingForDebugger) {
+      if (relay.waiting()) {
         enableControlDebugger(); // the client's own Debugger.enable will come through the relay
       }
       opened.complete(session);
@@ -527,7 +501,11 @@ final class WorkerInspector {
     }
   }
 
-  /** Worker thread, outside any V8 call: the runtime's own session exists. */
+  /**
+   * Worker thread, outside any V8 call: the runtime's own session exists. It is created before
+   * any client's, so Javet (which keeps sessions in id order) drains its queue first in each
+   * pass of a loop; {@link PauseRelay}'s confirming probe relies on that for promptness only.
+   */
   void ensureControl() {
     if (control == null) {
       control = newInspector("isolate " + worker.contextGroupId);
@@ -547,9 +525,12 @@ final class WorkerInspector {
       return;
     }
     controlDebuggerEnabled = true;
-    sendQuietly(control, CdpMessages.request(controlIds.incrementAndGet(), "Debugger.enable"));
-    worker.registerNearHeapLimitCallback(); // V8's debugger just added its own on top
+    controlEnableId = relay.nextPoolId();
+    // Its answer re-registers the pool's near-heap callback: V8's debugger adds its own on top.
+    sendQuietly(control, CdpMessages.request(controlEnableId, "Debugger.enable"));
   }
+
+  private long controlEnableId;
 
   /** Worker thread: a native session whose debug logging costs nothing while it is off. */
   private V8Inspector newInspector(String name) {
@@ -558,8 +539,8 @@ final class WorkerInspector {
     return created;
   }
 
-  /** Runs queued session opens; called from callbacks inside the pause loop. */
-  private void runInLoopOps() {
+  /** Runs queued session opens; called from callbacks inside a loop. */
+  void runInLoopOps() {
     Runnable op;
     while ((op = inLoopOps.poll()) != null) {
       op.run();
@@ -577,28 +558,21 @@ final class WorkerInspector {
     } finally {
       closeQuietly(session.v8);
     }
-    if (clients.isEmpty() && controlDebuggerEnabled && control != null
-        && pauseState.get() == RUNNING) {
+    if (clients.isEmpty() && controlDebuggerEnabled && control != null && !relay.inLoop()) {
       controlDebuggerEnabled = false;
-      send(control, CdpMessages.request(controlIds.incrementAndGet(), "Debugger.disable"));
+      sendQuietly(control, CdpMessages.request(relay.nextPoolId(), "Debugger.disable"));
     }
   }
 
   /**
-   * Teardown step 3: tell every client why, then close every native session. First waits for
-   * relay threads still inside Javet (blocked on the V8 lock, which is free now that the worker
-   * is between calls): an isolate must never be closed under a thread waiting for its lock.
+   * Teardown step 3 (worker thread, outside any V8 call, V8 lock released): stops the relay and
+   * waits for relay threads still inside Javet (an isolate must never be closed under a thread
+   * waiting for its lock), tells every client why, then closes every native session.
    */
   void detachAll(DetachReason reason) {
-    pauseState.set(RUNNING);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (inSend.get() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.yield();
-    }
-    if (inSend.get() > 0) {
-      LOG.error("worker {}: {} relay threads still inside Javet after 10 s",
-          worker.contextGroupId, inSend.get());
+    if (!relay.close(RELAY_EXIT_WAIT_NANOS)) {
+      LOG.error("worker {}: {} relay threads still inside Javet after 10 s ({})",
+          worker.contextGroupId, relay.relayThreadsInSend(), relay.describe());
     }
     List<ClientSession> all = new ArrayList<>(clients.values());
     for (ClientSession session : all) {
@@ -612,6 +586,10 @@ final class WorkerInspector {
     }
     closeQuietly(releaser);
     releaser = null;
+    for (V8Inspector spent : spentReleasers) {
+      closeQuietly(spent);
+    }
+    spentReleasers.clear();
     discardConsoleEntries();
     closeQuietly(control);
     control = null;
@@ -623,12 +601,9 @@ final class WorkerInspector {
     while ((op = inLoopOps.poll()) != null) {
       op.run(); // each sees the ending lease and fails its open
     }
-    pauseState.set(RUNNING);
-    pauseStartedNanos = 0;
-    pausedAccumNanos = 0;
-    waitingForDebugger = false;
     breakOnNextTask = false;
-    enderOwner = null;
+    flushedPosts = relay.relayPosts.get();
+    relay.reopen();
   }
 
   /**
@@ -638,7 +613,7 @@ final class WorkerInspector {
    */
   private void discardConsoleEntries() {
     if (control != null) {
-      sendQuietly(control, CdpMessages.request(controlIds.incrementAndGet(),
+      sendQuietly(control, CdpMessages.request(relay.nextPoolId(),
           "Runtime.discardConsoleEntries"));
     }
   }
@@ -671,7 +646,9 @@ final class WorkerInspector {
   /**
    * Blocks this worker thread in V8's wait-for-debugger loop until a client sends
    * {@code Runtime.runIfWaitingForDebugger} or the timeout passes. If a client released it, the
-   * script then pauses on its first statement, as {@code node --inspect-brk} does.
+   * script then pauses on its first statement, as {@code node --inspect-brk} does. A pause that
+   * nests inside the wait (a client's {@code Debugger.pause}, then an evaluation) is relayed
+   * like any other and does not end the wait.
    */
   void waitForDebugger() {
     ensureControl();
@@ -680,85 +657,47 @@ final class WorkerInspector {
     }
     releaser = newInspector("isolate-pool-releaser");
     releaser.addListeners(new ControlListener());
-    waitReleased = false;
+    releasedByClient = false;
     releaseSent = false;
     waitDeadlineNanos = System.nanoTime() + config.waitForDebuggerTimeout().toNanos();
-    waitingForDebugger = true;
-    enterPause();
+    flushDeferredOutput();
+    relay.enterWait();
     try {
       control.waitForDebugger();
     } finally {
-      waitingForDebugger = false;
-      leavePause();
-      closeQuietly(releaser);
+      relay.leaveWait();
+      // Closed at teardown, after relay threads have left Javet: a relay may still be posting to
+      // it, and Javet uses the session pointer outside its mutex.
+      spentReleasers.add(releaser);
       releaser = null;
     }
-    if (!releaseSent && controlDebuggerEnabled) {
+    if (releasedByClient && controlDebuggerEnabled) {
       // Released by a client, not by the timeout: break on start, like --inspect-brk.
       breakOnNextTask = true;
     }
   }
 
-  private void enterPause() {
-    LOG.debug("worker {}: pause announced", worker.contextGroupId);
-    flushDeferredOutput(); // answers that came before the pause go out before the pause loop
-    pauseStartedNanos = System.nanoTime();
-    pauseLimitFired = false;
-    pauseState.set(PENDING);
-    worker.setState(WorkerState.PAUSED);
-    nudge();
-  }
-
-  private void leavePause() {
-    LOG.debug("worker {}: pause ended (state {})", worker.contextGroupId, pauseState.get());
-    long started = pauseStartedNanos;
-    if (started != 0) {
-      pausedAccumNanos += System.nanoTime() - started;
-    }
-    pauseStartedNanos = 0;
-    enderOwner = null;
-    pauseState.set(RUNNING);
-    if (worker.state() == WorkerState.PAUSED) {
-      worker.setState(WorkerState.RUNNING);
-    }
-    worker.wake();
-  }
-
-  /** Worker thread, inside the pause loop: a response to the pool's in-flight ender arrived. */
-  void enderAnswered(Object owner, long id, boolean error) {
-    if (owner != enderOwner || id != enderId) {
-      return;
-    }
-    boolean loopEnds = !error && (!enderIsRelease || waitReleased);
-    enderOwner = null;
-    if (!loopEnds && pauseState.compareAndSet(ENDING, OPEN)) {
-      scheduleDrain();
-    }
-  }
-
-  boolean isEnder(Object owner) {
-    return owner == enderOwner;
-  }
-
-  /** V8 released its wait-for-debugger loop (worker thread, before the releasing response). */
-  void waitReleased() {
-    waitReleased = true;
-  }
-
-  /** Listener of the control and releaser sessions (worker thread). */
+  /** Listener of the control and releaser sessions (worker thread, or a relay that lost a race). */
   private final class ControlListener implements IV8InspectorListener {
     @Override
     public void receiveNotification(String message) {
       if (CdpMessages.isNotification(message, "Debugger.paused")) {
-        if (pauseState.get() == RUNNING) {
-          enterPause();
+        if (relay.pausedSinceNanos() == 0) {
+          flushDeferredOutput(); // answers that came before the pause go out before it
+          pauseLimitFired = false;
         }
+        if (openClients() == 0) {
+          // Nobody can debug it (a pause requested by a client that has left since): go on.
+          lane.offer(new LaneItem(null, CdpMessages.request(relay.nextPoolId(),
+              "Debugger.resume"), -1, Kind.V8, false, false, false));
+        }
+        relay.paused();
         if (message.contains("\"reason\":\"OOM\"")) {
           worker.heapLimitPause();
-          sendControl("Debugger.resume", true);
+          relay.forceOut();
         }
       } else if (CdpMessages.isNotification(message, "Debugger.resumed")) {
-        leavePause();
+        relay.resumed();
       }
     }
 
@@ -766,23 +705,21 @@ final class WorkerInspector {
     public void receiveResponse(String message) {
       long id = CdpMessages.responseId(message);
       if (Thread.currentThread() != worker.thread) {
-        return; // a probe that lost its race, dispatched outside the loop: nothing to learn
+        relay.probeAnsweredElsewhere(); // a probe that lost its race: nothing to learn
+        return;
       }
-      if (isEnder(WorkerInspector.this)) {
-        enderAnswered(WorkerInspector.this, id, CdpMessages.isError(message));
+      if (id == controlEnableId && controlEnableId != 0) {
+        controlEnableId = 0;
+        worker.registerNearHeapLimitCallback(); // V8's debugger added its own on top
       }
-      if (pauseState.compareAndSet(PENDING, OPEN)) {
-        LOG.debug("worker {}: pause loop confirmed by response {}", worker.contextGroupId, id);
-        scheduleDrain();
-      }
-      if (pauseState.get() != RUNNING) {
-        runInLoopOps();
+      if (id < 0 && id != CdpMessages.NO_ID) {
+        relay.poolResponse(id);
       }
     }
 
     @Override
     public void runIfWaitingForDebugger(int contextGroupId) {
-      waitReleased = true;
+      relay.waitReleased();
     }
 
     /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HostileCorpusTest {
   @ParameterizedTest
-  @ValueSource(strings = {"call", "devtools"})
+  @ValueSource(strings = {"call", "devtools", "paused"})
   void everyEntrySurvives(String mode) throws Exception {
     ForkedJvm.runAndAssertClean(HostileCorpusRun.class, mode);
   }

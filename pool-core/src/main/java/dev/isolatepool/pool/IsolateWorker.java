@@ -789,7 +789,8 @@ final class IsolateWorker implements Runnable {
     closeHelpers();
     int leftOpen = runtime.getReferenceCount();
     if (leftOpen != 0) {
-      // Step 5 in advance: the pool closes every V8 value it takes; Javet would close these.
+      // Teardown step 5 (docs/architecture.md) in advance: the pool closes every V8 value it
+      // takes; Javet would close these.
       LOG.warn("worker {}: {} V8 references still open at teardown", contextGroupId, leftOpen);
     }
     try {

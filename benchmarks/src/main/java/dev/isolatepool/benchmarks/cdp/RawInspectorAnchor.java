@@ -11,7 +11,7 @@ import dev.isolatepool.benchmarks.support.LatencyRecorder;
  * the thread that owns the runtime. {@code sendRequest} dispatches synchronously on the caller
  * (no pause loop is active), so the response arrives before it returns. No pool, no hand-off,
  * no tenant checks. The inspector is closed before the runtime (closing the runtime with a
- * session open crashes the JVM; JAVET_NOTES.md).
+ * session open crashes the JVM; docs/architecture.md).
  */
 final class RawInspectorAnchor {
   private RawInspectorAnchor() {}

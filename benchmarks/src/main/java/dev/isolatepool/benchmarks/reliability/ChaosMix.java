@@ -195,8 +195,17 @@ final class ChaosMix implements AutoCloseable {
         String[] steps = {"Debugger.stepOver", "Debugger.stepInto", "Debugger.stepOut"};
         String step = steps[random.nextInt(3)];
         cdp(step, c -> null);
-      } else if (roll < 64) {
+      } else if (roll < 61) {
         cdp("Debugger.resume", c -> null);
+      } else if (roll < 64) {
+        // Commands real clients send on attach, paused or not: VS Code's js-debug sends the
+        // first two while the tenant may be paused at a breakpoint (they used to wedge it).
+        String[] attach = {"Runtime.runIfWaitingForDebugger", "NodeWorker.enable",
+            "Runtime.getHeapUsage", "Runtime.getIsolateId", "Profiler.enable",
+            "Debugger.setAsyncCallStackDepth"};
+        String method = attach[random.nextInt(attach.length)];
+        cdp(method, c -> method.equals("Debugger.setAsyncCallStackDepth")
+            ? "{\"maxDepth\":32}" : null);
       } else if (roll < 70) {
         // The client's own tenant logs and evaluates with its marker.
         cdp("Runtime.evaluate", c -> "{\"expression\":\"console.log('"
@@ -517,6 +526,10 @@ final class ChaosMix implements AutoCloseable {
     withClient(c -> trackCdp(method, c.request(method, params.apply(c)), c));
   }
 
+  /** Node answers these {} in every state; so must the pool. */
+  private static final java.util.Set<String> ANSWERED_LIKE_NODE =
+      java.util.Set.of("Runtime.runIfWaitingForDebugger", "NodeWorker.enable");
+
   private void trackCdp(String method, CompletableFuture<String> response, WsClient client) {
     trackCdp(method, response, client, "");
   }
@@ -526,7 +539,12 @@ final class ChaosMix implements AutoCloseable {
     inFlight.add(response);
     response.whenComplete((text, error) -> {
       if (error == null) {
-        tally.count("cdp " + method + (text.contains("\"error\":") ? ": CDP error" : ": ok"));
+        boolean cdpError = text.contains("\"error\":");
+        if (cdpError && ANSWERED_LIKE_NODE.contains(method)) {
+          tally.problem("cdp " + method + " answered with an error (Node answers {}): " + text);
+        } else {
+          tally.count("cdp " + method + (cdpError ? ": CDP error" : ": ok"));
+        }
         return;
       }
       Throwable cause = unwrap(error);

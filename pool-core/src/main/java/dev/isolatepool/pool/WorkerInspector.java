@@ -287,12 +287,14 @@ final class WorkerInspector {
 
   /** Whether the worker thread has lane messages to dispatch itself. */
   boolean hasLaneWork() {
-    return !relay.inLoop() && !lane.isEmpty();
+    return !relay.inLoop() && (!lane.isEmpty() || heapProfilerWork);
   }
 
   /** Main loop: dispatches queued messages on this thread. Returns whether it did any work. */
   boolean drainLane() {
-    if (relay.inLoop() || (lane.isEmpty() && !nativeLeftovers())) {
+    if (relay.inLoop() || (lane.isEmpty() && !nativeLeftovers() && !heapProfilerWork)) {
+      // heapProfilerWork with an empty lane: a HeapProfiler request was relayed inside a pause,
+      // and V8 runs its task only outside the pause loop (a non-nestable task); pump it now.
       return false;
     }
     worker.dispatchBudgeted(this::dispatchBatch); // one budget for the batch, not per message

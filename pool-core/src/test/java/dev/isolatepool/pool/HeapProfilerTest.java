@@ -38,4 +38,24 @@ class HeapProfilerTest {
       pool.evaluate("t", "1").get(10, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * V8 runs collectGarbage as a non-nestable task, which its pause loop does not run: asked
+   * while paused, the answer comes when the pause ends, and the worker must then pump it.
+   */
+  @Test
+  void collectGarbageAskedWhilePausedIsAnsweredAfterTheResume() throws Exception {
+    try (IsolatePool pool = IsolatePool.builder().maxWorkers(1).build()) {
+      String url = "file:///tenants/t/loop.js";
+      pool.deploy("t", url, "function work() {\n  let a = 1;\n  return a;\n}").get();
+      Debugger d = Debugger.attach(pool, "t");
+      d.breakAt(url, 2);
+      java.util.concurrent.CompletableFuture<String> call = pool.call("t", "work", "[]");
+      d.sink.awaitNotification("Debugger.paused");
+      d.session.send("{\"id\":50,\"method\":\"HeapProfiler.collectGarbage\"}");
+      d.call("Debugger.resume", null);
+      assertTrue(call.get(20, TimeUnit.SECONDS).equals("1"), "the call completes");
+      assertTrue(d.sink.awaitResponse(50).contains("\"result\":{}"), "collectGarbage answered");
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.isolatepool.inspector.CdpSink;
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
 import dev.isolatepool.pool.IsolatePool;
+import dev.isolatepool.testing.LoopScript;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class PausedCommandsPropertyTest {
   static final String URL = "file:///tenants/p/loop.js";
-  static final String SCRIPT = String.join("\n",
-      "function work(n) {",
-      "  let acc = 0;",
-      "  for (let i = 0; i < n; i++) {",
-      "    acc += i;", // line 3: breakpoint
-      "  }",
-      "  return acc;",
-      "}");
+  static final String SCRIPT = LoopScript.SOURCE;
   static final Set<String> DOMAINS = Set.of("Runtime", "Debugger", "Profiler", "HeapProfiler",
       "Console", "Schema");
   /**

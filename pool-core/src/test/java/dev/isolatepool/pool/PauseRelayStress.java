@@ -2,6 +2,7 @@ package dev.isolatepool.pool;
 
 import dev.isolatepool.inspector.DetachReason;
 import dev.isolatepool.inspector.InspectorSession;
+import dev.isolatepool.testing.LoopScript;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PauseRelayStress {
   static final String URL = "file:///tenants/s/loop.js";
-  static final String SCRIPT = String.join("\n",
-      "function work(n) {",
-      "  let acc = 0;",
-      "  for (let i = 0; i < n; i++) {",
-      "    acc += i;",            // line 3: breakpoint
-      "  }",
-      "  return acc;",
-      "}");
+  static final String SCRIPT = LoopScript.SOURCE;
 
   /** A session's bookkeeping: ids sent, ids answered, threads that delivered them. */
   static final class Tracked implements dev.isolatepool.inspector.CdpSink {
